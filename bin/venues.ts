@@ -1,0 +1,64 @@
+/**
+ * The deployment's configuration. Adding a venue is a new entry here (then `venue-sync setup <id>`,
+ * fill its secret, `npx cdk deploy`); no code changes. Validated at synth time.
+ */
+import type { AppConfigInput } from '../shared/config/app-config';
+
+const contactFields = {
+  first_name: 'First Name',
+  last_name: 'Last Name',
+  email_address: 'Email',
+  phone_number: 'Phone Number',
+  company: 'Company Name',
+  event_date: 'Event Date',
+  guest_count: 'Guest Count',
+} as const;
+
+export const appConfig: AppConfigInput = {
+  venues: [
+    {
+      id: 'venue-a',
+      displayName: 'Harbor Hall (Venue A)',
+      syncFlagLabel: 'Tripleseat Sync - Venue A',
+      fieldMap: { ...contactFields, additional_information: ['Event Notes'] },
+      secretName: 'venue-sync/venue-a',
+      writeBack: {
+        status: 'Tripleseat Status - Venue A',
+        leadId: 'Tripleseat Lead ID - Venue A',
+        syncedAt: 'Tripleseat Synced At - Venue A',
+      },
+    },
+    {
+      id: 'venue-b',
+      displayName: 'Rooftop Garden (Venue B)',
+      syncFlagLabel: 'Tripleseat Sync - Venue B',
+      fieldMap: { ...contactFields, additional_information: ['Event Notes'] },
+      secretName: 'venue-sync/venue-b',
+      writeBack: { status: 'Tripleseat Status - Venue B' },
+    },
+    {
+      id: 'marina',
+      displayName: 'The Marina',
+      syncFlagLabel: 'Tripleseat Sync - Marina',
+      // The marina books by boat: the brand travels in the lead's notes as "Boat Brand: X".
+      fieldMap: { ...contactFields, additional_information: ['Event Notes', 'Boat Brand'] },
+      secretName: 'venue-sync/marina',
+      tripleseatLocationId: '3',
+    },
+  ],
+  webex: {
+    eventIds: [],
+    fieldMap: {
+      Email: 'email',
+      'First Name': 'profile.firstName',
+      'Last Name': 'profile.lastName',
+      'Company Name': 'profile.company',
+      'Webex Event Name': 'event.name',
+      'Webex Registration Status': 'registrationStatus',
+      'Webex Checked In': 'checkedIn',
+      'Webex Ticket': 'ticketName',
+    },
+    secretName: 'venue-sync/webex',
+  },
+  webhookSecretName: 'venue-sync/hubspot-webhook',
+};

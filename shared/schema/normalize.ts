@@ -1,0 +1,23 @@
+/**
+ * Label normalization: people type "Tripleseat Sync – Venue A", "tripleseat sync-venue a" and
+ * "Tripleseat  Sync - Venue A" for the same HubSpot property. Everything that compares labels
+ * goes through this one function so config validation and runtime resolution agree.
+ */
+const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D_-]/g;
+const PUNCTUATION = /[^\p{L}\p{N}\s]/gu;
+
+export function normalizeLabel(label: string): string {
+  return label
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(DASHES, ' ')
+    .replace(PUNCTUATION, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The words of a normalized label; used to spot distinguishing tokens ("venue a" vs "venue b"). */
+export function labelTokens(label: string): string[] {
+  const normalized = normalizeLabel(label);
+  return normalized === '' ? [] : normalized.split(' ');
+}

@@ -1,0 +1,239 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { LOCAL_AWS } from '../../sandbox/local-dynamo';
+import {
+  IllegalTransitionError,
+  LEDGER_STATES,
+  LEGAL_TRANSITIONS,
+  ReconciliationStore,
+  keys,
+  type LedgerKey,
+  type LedgerState,
+} from '../../shared/reconciliation';
+import { useLocalDynamo } from '../helpers/dynamo';
+
+const dynamo = useLocalDynamo();
+let keySeq = 0;
+const freshKey = (venueId = 'venue-a'): LedgerKey => ({
+  venueId,
+  contactId: String(1000 + ++keySeq),
+  flagSetAt: '2026-11-23T12:00:00.000Z',
+});
+
+function storeAt(clock: { now: number }): ReconciliationStore {
+  return new ReconciliationStore({ client: dynamo().client, tableName: dynamo().tableName, now: () => clock.now });
+}
+
+/** Drives a fresh entry into `state` through legal moves only. */
+async function entryIn(store: ReconciliationStore, state: LedgerState): Promise<LedgerKey> {
+  const key = freshKey();
+  await store.claim(key, 'run-1', 60_000);
+  if (state === 'LEAD_CREATED' || state === 'DONE') await store.markLeadCreated(key, 'run-1', 'L1');
+  if (state === 'DONE') await store.markDone(key);
+  if (state === 'REJECTED') await store.reject(key, 'run-1', 'last name missing');
+  if (state === 'QUARANTINED') await store.quarantineLedger(key, 'run-1', 'Tripleseat 503 x5');
+  return key;
+}
+
+/** Attempts the move into `to` the way the engine would (as the claiming run). */
+function move(store: ReconciliationStore, key: LedgerKey, to: LedgerState): Promise<unknown> {
+  switch (to) {
+    case 'CLAIMED':
+      return store.releaseForRetry(key, 'run-1', 'timeout');
+    case 'LEAD_CREATED':
+      return store.markLeadCreated(key, 'run-1', 'L2');
+    case 'DONE':
+      return store.markDone(key);
+    case 'REJECTED':
+      return store.reject(key, 'run-1', 'bad');
+    case 'QUARANTINED':
+      return store.quarantineLedger(key, 'run-1', 'gave up');
+  }
+}
+
+describe('Class: ReconciliationStore', () => {
+  describe('Method: acquireLease', () => {
+    it('takes a free lease, refuses it while held, and lets another runner take it after expiry', async () => {
+      // Prepare
+      const clock = { now: 1_000_000 };
+      const store = storeAt(clock);
+      const partition = keys.venue('lease-venue');
+
+      // Act / Assess
+      expect(await store.acquireLease(partition, 'run-1', 60_000)).toBe(true);
+      expect(await store.acquireLease(partition, 'run-2', 60_000)).toBe(false);
+      expect(await store.acquireLease(partition, 'run-1', 60_000)).toBe(true); // renewal by the holder
+      clock.now += 60_001;
+      expect(await store.acquireLease(partition, 'run-2', 60_000)).toBe(true);
+      expect((await store.getLease(partition))?.owner).toBe('run-2');
+    });
+
+    it('release by a non-owner changes nothing; release by the owner frees it', async () => {
+      const clock = { now: 5_000_000 };
+      const store = storeAt(clock);
+      const partition = keys.venue('release-venue');
+      await store.acquireLease(partition, 'run-1', 60_000);
+
+      await store.releaseLease(partition, 'run-2');
+      expect(await store.acquireLease(partition, 'run-3', 60_000)).toBe(false);
+      await store.releaseLease(partition, 'run-1');
+      expect(await store.acquireLease(partition, 'run-3', 60_000)).toBe(true);
+    });
+
+    it('lets exactly one of many truly concurrent runners (separate clients) take the lease', async () => {
+      const partition = keys.venue('race-venue');
+      const stores = Array.from(
+        { length: 12 },
+        () =>
+          new ReconciliationStore({
+            client: new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo().endpoint }),
+            tableName: dynamo().tableName,
+          }),
+      );
+
+      const results = await Promise.all(stores.map((store, i) => store.acquireLease(partition, `run-${i}`, 60_000)));
+
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+  });
+
+  describe('Method: claim', () => {
+    it('refuses a second claim of the same key while the first claim is live', async () => {
+      const clock = { now: 2_000_000 };
+      const store = storeAt(clock);
+      const key = freshKey();
+
+      const first = await store.claim(key, 'run-1', 60_000);
+      const second = await store.claim(key, 'run-2', 60_000);
+
+      expect(first).toMatchObject({ outcome: 'claimed', resumed: false, entry: { state: 'CLAIMED', attempts: 1 } });
+      expect(second).toMatchObject({ outcome: 'exists', entry: { state: 'CLAIMED', claimedBy: 'run-1' } });
+    });
+
+    it('resumes a CLAIMED entry whose runner died (claim expired), counting the attempt', async () => {
+      const clock = { now: 3_000_000 };
+      const store = storeAt(clock);
+      const key = freshKey();
+      await store.claim(key, 'run-1', 60_000);
+      clock.now += 60_001;
+
+      const resumed = await store.claim(key, 'run-2', 60_000);
+
+      expect(resumed).toMatchObject({ outcome: 'claimed', resumed: true, entry: { claimedBy: 'run-2', attempts: 2 } });
+      // The dead runner can no longer move the entry.
+      await expect(store.markLeadCreated(key, 'run-1', 'L9')).rejects.toBeInstanceOf(IllegalTransitionError);
+    });
+
+    it('never resumes an entry that already has a lead', async () => {
+      const clock = { now: 4_000_000 };
+      const store = storeAt(clock);
+      const key = await entryIn(store, 'LEAD_CREATED');
+      clock.now += 600_000;
+
+      const result = await store.claim(key, 'run-2', 60_000);
+
+      expect(result).toMatchObject({ outcome: 'exists', entry: { state: 'LEAD_CREATED', leadId: 'L1' } });
+    });
+
+    it('lets exactly one of many concurrent claimers win the same key', async () => {
+      const key = freshKey('race-claims');
+      const stores = Array.from(
+        { length: 12 },
+        () =>
+          new ReconciliationStore({
+            client: new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo().endpoint }),
+            tableName: dynamo().tableName,
+          }),
+      );
+
+      const results = await Promise.all(stores.map((store, i) => store.claim(key, `run-${i}`, 60_000)));
+
+      expect(results.filter((r) => r.outcome === 'claimed')).toHaveLength(1);
+      expect(results.filter((r) => r.outcome === 'exists')).toHaveLength(11);
+    });
+  });
+
+  describe('Method: transitions', () => {
+    const cases = LEDGER_STATES.flatMap((from) =>
+      LEDGER_STATES.map((to) => ({ from, to, legal: LEGAL_TRANSITIONS[from].includes(to) })),
+    ).filter(({ from, to }) => !(from === 'QUARANTINED' && to === 'CLAIMED')); // replay, tested below
+
+    it.each(cases)('$from -> $to is legal: $legal', async ({ from, to, legal }) => {
+      const store = storeAt({ now: 10_000_000 });
+      const key = await entryIn(store, from);
+
+      const attempt = move(store, key, to);
+
+      if (legal) {
+        await expect(attempt).resolves.toMatchObject({ state: to });
+      } else {
+        await expect(attempt).rejects.toBeInstanceOf(IllegalTransitionError);
+        expect((await store.getLedger(key))?.state).toBe(from);
+      }
+    });
+
+    it('replays a quarantined entry: claimable again, quarantine record removed', async () => {
+      const clock = { now: 11_000_000 };
+      const store = storeAt(clock);
+      const key = await entryIn(store, 'QUARANTINED');
+      expect(await store.listQuarantine(keys.venueSource(key.venueId))).toContainEqual(
+        expect.objectContaining({ key: `${key.contactId}#${key.flagSetAt}`, reason: 'Tripleseat 503 x5' }),
+      );
+
+      await store.replayLedger(key);
+      const claim = await store.claim(key, 'run-9', 60_000);
+
+      expect(claim).toMatchObject({ outcome: 'claimed', resumed: true, entry: { attempts: 1 } });
+      expect(
+        (await store.listQuarantine(keys.venueSource(key.venueId))).some((q) => q.key === `${key.contactId}#${key.flagSetAt}`),
+      ).toBe(false);
+    });
+
+    it('refuses replay of an entry that is not quarantined', async () => {
+      const store = storeAt({ now: 12_000_000 });
+      const key = await entryIn(store, 'DONE');
+
+      await expect(store.replayLedger(key)).rejects.toBeInstanceOf(IllegalTransitionError);
+    });
+  });
+
+  describe('Method: saveCheckpoint / loadCheckpoint', () => {
+    it('round-trips a checkpoint and ignores one of an unknown shape', async () => {
+      const store = storeAt({ now: 1 });
+      const partition = keys.venue('checkpoint-venue');
+      const schema = z.object({ afterId: z.string(), pages: z.number() });
+
+      await store.saveCheckpoint(partition, { afterId: '12345', pages: 3 });
+      const loaded = await store.loadCheckpoint(partition, schema);
+      await store.saveCheckpoint(partition, { cursor: 'WzJd' });
+      const mismatched = await store.loadCheckpoint(partition, schema);
+      await store.clearCheckpoint(partition);
+
+      expect(loaded).toEqual({ afterId: '12345', pages: 3 });
+      expect(mismatched).toBeUndefined();
+      expect(await store.loadCheckpoint(partition, schema)).toBeUndefined();
+    });
+  });
+
+  describe('Method: putPeople / getPeople', () => {
+    it('stores people by normalized email and reads a page of them back in one call', async () => {
+      const store = storeAt({ now: 1 });
+      const people = Array.from({ length: 130 }, (_, i) => ({
+        eventId: '7',
+        email: `person${i}@example.com`,
+        hubspotContactId: String(500 + i),
+        webexId: i,
+        previousWebexIds: [],
+        syncedHash: `h${i}`,
+      }));
+
+      await store.putPeople(people);
+      const found = await store.getPeople('7', [...people.map((p) => p.email), 'missing@example.com']);
+
+      expect(found.size).toBe(130);
+      expect(found.get('person42@example.com')).toMatchObject({ hubspotContactId: '542', syncedHash: 'h42' });
+      expect(await store.recordsForContact('542')).toHaveLength(1);
+    });
+  });
+});

@@ -17,7 +17,10 @@ export interface LocalDynamo {
 }
 
 /** Dummy credentials: dynalite ignores them, and the SDK must never look for real ones. */
-export const LOCAL_AWS = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+export const LOCAL_AWS = {
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+};
 
 export async function startLocalDynamo(tableName = 'venue-sync-local'): Promise<LocalDynamo> {
   const dynalite = require('dynalite') as (options: { createTableMs: number }) => import('node:net').Server;

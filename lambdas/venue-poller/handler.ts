@@ -1,4 +1,105 @@
-// Placeholder entry so the stack can reference this handler; the real handler is built in its own issue.
-export async function handler(): Promise<never> {
-  throw new Error('not built yet');
+/**
+ * Venue poller Lambda: one per venue, invoked every 5 minutes by EventBridge Scheduler (or early by
+ * the HubSpot webhook). Thin: parse the environment, build clients, run pollVenue(), emit metrics.
+ */
+import type { Context } from 'aws-lambda';
+import { createHubSpotApis } from '../../shared/hubspot/sdk';
+import { HubSpotContacts } from '../../shared/hubspot/contacts';
+import { METRIC_NAMES, SERVICE_NAMES } from '../../shared/observability/metric-names';
+import { loadCredentials, requireCredential } from '../../shared/runtime/credentials';
+import { PollerEnvSchema, parseEnv } from '../../shared/runtime/env';
+import { powertoolsObservability, type Observability } from '../../shared/runtime/observability';
+import { createRuntime, type RuntimeOverrides } from '../../shared/runtime/resources';
+import { pollVenue, type PollReport, type PollVenueDeps } from '../../shared/sync/poll-venue';
+import { TripleseatClient } from '../../shared/tripleseat/client';
+
+export type VenuePollerHandler = (
+  event: unknown,
+  context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+) => Promise<PollReport>;
+
+export interface HandlerOptions extends RuntimeOverrides {
+  observability?: Observability;
+  /** Observes the engine's step boundaries (the sandbox's live view; crash-injection tests). */
+  onStep?: PollVenueDeps['onStep'];
 }
+
+export function createHandler(
+  env: Record<string, string | undefined>,
+  options: HandlerOptions = {},
+): VenuePollerHandler {
+  const config = parseEnv(PollerEnvSchema, env, `venue poller ${env['VENUE_ID'] ?? ''}`.trim());
+  const { log, metrics } = options.observability ?? powertoolsObservability(SERVICE_NAMES.venuePoller);
+  const runtime = createRuntime(config, log, options);
+  // Credentials are read once per container (cold start), never logged.
+  const clients = loadCredentials(config).then((credentials) => ({
+    hubspot: new HubSpotContacts(
+      createHubSpotApis({
+        accessToken: requireCredential(credentials, 'hubspotToken', 'HUBSPOT_TOKEN'),
+        baseUrl: config.HUBSPOT_BASE_URL,
+      }),
+      runtime.caller,
+    ),
+    tripleseat: new TripleseatClient(
+      {
+        publicKey: requireCredential(credentials, 'tripleseatPublicKey', 'TRIPLESEAT_PUBLIC_KEY'),
+        oauthToken: credentials.tripleseatOauthToken,
+        leadFormId: config.TRIPLESEAT_LEAD_FORM_ID,
+        baseUrl: config.TRIPLESEAT_BASE_URI,
+      },
+      runtime.caller,
+    ),
+  }));
+
+  return async (_event, context) => {
+    const { hubspot, tripleseat } = await clients;
+    const report = await pollVenue({
+      venue: {
+        id: config.VENUE_ID,
+        syncFlagLabel: config.SYNC_FLAG_LABEL,
+        fieldMap: config.FIELD_MAP,
+        writeBack: config.WRITEBACK_MAP,
+        tripleseatLeadFormId: config.TRIPLESEAT_LEAD_FORM_ID,
+        tripleseatLocationId: config.TRIPLESEAT_LOCATION_ID,
+      },
+      hubspot,
+      // Without an OAuth token the lookup that closes the answer-lost window is impossible.
+      tripleseat: tripleseat.hasOauth ? tripleseat : { createLead: (lead) => tripleseat.createLead(lead) },
+      store: runtime.store,
+      runId: context.awsRequestId,
+      now: runtime.now,
+      remainingMs: () => context.getRemainingTimeInMillis(),
+      log,
+      onStep: options.onStep,
+    });
+    const calls = runtime.caller.stats();
+    log.info('run finished', {
+      ...report,
+      rejections: report.rejections.length,
+      apiCalls: calls.calls,
+      rateLimited: calls.rateLimited,
+    });
+    metrics.publish(
+      { venue: config.VENUE_ID },
+      {
+        [METRIC_NAMES.successfulRun]: { value: 1, unit: 'Count' },
+        [METRIC_NAMES.recordsFlagged]: { value: report.flagged, unit: 'Count' },
+        [METRIC_NAMES.recordsSynced]: { value: report.created, unit: 'Count' },
+        [METRIC_NAMES.recordsRejected]: { value: report.rejected + report.quarantined, unit: 'Count' },
+        [METRIC_NAMES.hubSpotDailyBudgetUsedPercent]: {
+          value: Math.round(runtime.caller.dailyUsedFraction() * 1000) / 10,
+          unit: 'Percent',
+        },
+      },
+    );
+    return report;
+  };
+}
+
+let coldStart: VenuePollerHandler | undefined;
+
+/** The deployed entry point: the factory applied to process.env on the first (cold) invocation. */
+export const handler: VenuePollerHandler = (event, context) => {
+  coldStart ??= createHandler(process.env);
+  return coldStart(event, context);
+};

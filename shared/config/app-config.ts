@@ -10,7 +10,10 @@ import { REQUIRED_LEAD_FIELDS, TRIPLESEAT_LEAD_FIELDS } from './tripleseat-field
 const VENUE_ID = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 
 /** Tripleseat lead field -> HubSpot property label; additional_information may collect several labels. */
-export const FieldMapSchema = z.record(z.string(), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]));
+export const FieldMapSchema = z.record(
+  z.string(),
+  z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+);
 export type FieldMap = z.infer<typeof FieldMapSchema>;
 
 export const WritebackMapSchema = z
@@ -72,7 +75,9 @@ export type AppConfigInput = z.input<typeof AppConfigSchema>;
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(readonly problems: readonly string[]) {
-    super(`venue-sync configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `venue-sync configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   }
 }
 
@@ -107,7 +112,8 @@ function crossCheck(config: AppConfig): string[] {
 
   config.venues.forEach((venue, index) => {
     const venueRef = `venue '${venue.id}'`;
-    if (firstById.has(venue.id)) problems.push(`${venueRef}: duplicate venue id (also venue #${firstById.get(venue.id)})`);
+    if (firstById.has(venue.id))
+      problems.push(`${venueRef}: duplicate venue id (also venue #${firstById.get(venue.id)})`);
     else firstById.set(venue.id, index);
 
     const flag = normalizeLabel(venue.syncFlagLabel);
@@ -135,7 +141,9 @@ function crossCheck(config: AppConfig): string[] {
     }
     for (const [field, labels] of Object.entries(venue.fieldMap)) {
       if (Array.isArray(labels) && field !== 'additional_information') {
-        problems.push(`${venueRef}: fieldMap '${field}' takes one label; only additional_information may list several`);
+        problems.push(
+          `${venueRef}: fieldMap '${field}' takes one label; only additional_information may list several`,
+        );
       }
     }
   });

@@ -59,6 +59,14 @@ export class UnexpectedResponseError extends PermanentApiError {
   override name = 'UnexpectedResponseError';
 }
 
+/**
+ * The request went out but no answer came back (reset, timeout): the write may or may not have
+ * happened. Never retried blindly — a retried lead create would be a duplicate lead.
+ */
+export class AmbiguousOutcomeError extends ApiError {
+  override name = 'AmbiguousOutcomeError';
+}
+
 /** Errors that end the whole run rather than one record. */
 export function isRunStopping(error: unknown): error is AuthError | DailyLimitError {
   return error instanceof AuthError || error instanceof DailyLimitError;

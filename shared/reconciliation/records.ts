@@ -23,7 +23,8 @@ export const LedgerEntrySchema = z.object({
 });
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
 
-export const LeaseSchema = z.object({ owner: z.string(), expiresAt: z.number() });
+/** Epoch ms; named apart from `expiresAt`, the table's TTL attribute (epoch seconds). */
+export const LeaseSchema = z.object({ owner: z.string(), leaseExpiresAt: z.number() });
 export type Lease = z.infer<typeof LeaseSchema>;
 
 export const PersonRecordSchema = z.object({

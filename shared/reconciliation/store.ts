@@ -35,8 +35,7 @@ export interface LedgerKey {
 }
 
 export type ClaimResult =
-  | { outcome: 'claimed'; entry: LedgerEntry; resumed: boolean }
-  | { outcome: 'exists'; entry: LedgerEntry };
+  { outcome: 'claimed'; entry: LedgerEntry; resumed: boolean } | { outcome: 'exists'; entry: LedgerEntry };
 
 export class IllegalTransitionError extends Error {
   override readonly name = 'IllegalTransitionError';
@@ -66,7 +65,9 @@ export class ReconciliationStore {
   private readonly now: () => number;
 
   constructor(options: StoreOptions) {
-    this.doc = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = DynamoDBDocumentClient.from(options.client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
     this.table = options.tableName;
     this.now = options.now ?? Date.now;
   }
@@ -80,8 +81,8 @@ export class ReconciliationStore {
       this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: partition, sk: keys.lease, owner, expiresAt: now + ttlMs, acquiredAt: now },
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR #owner = :owner',
+          Item: { pk: partition, sk: keys.lease, owner, leaseExpiresAt: now + ttlMs, acquiredAt: now },
+          ConditionExpression: 'attribute_not_exists(pk) OR leaseExpiresAt < :now OR #owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
           ExpressionAttributeValues: { ':now': now, ':owner': owner },
         }),
@@ -128,7 +129,9 @@ export class ReconciliationStore {
   }
 
   async clearCheckpoint(partition: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: partition, sk: keys.checkpoint } }));
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.table, Key: { pk: partition, sk: keys.checkpoint } }),
+    );
   }
 
   // ---- ledger: one entry per flag-set event ----
@@ -201,7 +204,9 @@ export class ReconciliationStore {
   /** Attempts exhausted: park the request where `venue-sync replay` finds it. */
   async quarantineLedger(key: LedgerKey, runId: string, error: string): Promise<LedgerEntry> {
     // The quarantine record first: if we crash between the two writes, replay still sees it.
-    await this.putQuarantine(keys.venueSource(key.venueId), `${key.contactId}#${key.flagSetAt}`, error, { ...key });
+    await this.putQuarantine(keys.venueSource(key.venueId), `${key.contactId}#${key.flagSetAt}`, error, {
+      ...key,
+    });
     return this.transition(key, 'QUARANTINED', { runId, set: { lastError: error, claimExpiresAt: 0 } });
   }
 
@@ -393,7 +398,9 @@ export class ReconciliationStore {
   }
 
   async removeQuarantine(source: string, key: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: keys.quarantine(source), sk: key } }));
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.table, Key: { pk: keys.quarantine(source), sk: key } }),
+    );
   }
 
   // ---- plumbing ----

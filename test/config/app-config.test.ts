@@ -35,9 +35,9 @@ describe('Function: validateAppConfig', () => {
   });
 
   it('names a duplicate venue id', () => {
-    expect(problemsOf({ venues: [venue('a'), venue('a', { syncFlagLabel: 'Other', secretName: 's2' })] })).toEqual([
-      "venue 'a': duplicate venue id (also venue #0)",
-    ]);
+    expect(
+      problemsOf({ venues: [venue('a'), venue('a', { syncFlagLabel: 'Other', secretName: 's2' })] }),
+    ).toEqual(["venue 'a': duplicate venue id (also venue #0)"]);
   });
 
   it('refuses two flag labels that are equal after normalization (case, spaces, dashes)', () => {

@@ -22,7 +22,11 @@ const freshKey = (venueId = 'venue-a'): LedgerKey => ({
 });
 
 function storeAt(clock: { now: number }): ReconciliationStore {
-  return new ReconciliationStore({ client: dynamo().client, tableName: dynamo().tableName, now: () => clock.now });
+  return new ReconciliationStore({
+    client: dynamo().client,
+    tableName: dynamo().tableName,
+    now: () => clock.now,
+  });
 }
 
 /** Drives a fresh entry into `state` through legal moves only. */
@@ -92,7 +96,9 @@ describe('Class: ReconciliationStore', () => {
           }),
       );
 
-      const results = await Promise.all(stores.map((store, i) => store.acquireLease(partition, `run-${i}`, 60_000)));
+      const results = await Promise.all(
+        stores.map((store, i) => store.acquireLease(partition, `run-${i}`, 60_000)),
+      );
 
       expect(results.filter(Boolean)).toHaveLength(1);
     });
@@ -107,7 +113,11 @@ describe('Class: ReconciliationStore', () => {
       const first = await store.claim(key, 'run-1', 60_000);
       const second = await store.claim(key, 'run-2', 60_000);
 
-      expect(first).toMatchObject({ outcome: 'claimed', resumed: false, entry: { state: 'CLAIMED', attempts: 1 } });
+      expect(first).toMatchObject({
+        outcome: 'claimed',
+        resumed: false,
+        entry: { state: 'CLAIMED', attempts: 1 },
+      });
       expect(second).toMatchObject({ outcome: 'exists', entry: { state: 'CLAIMED', claimedBy: 'run-1' } });
     });
 
@@ -120,7 +130,11 @@ describe('Class: ReconciliationStore', () => {
 
       const resumed = await store.claim(key, 'run-2', 60_000);
 
-      expect(resumed).toMatchObject({ outcome: 'claimed', resumed: true, entry: { claimedBy: 'run-2', attempts: 2 } });
+      expect(resumed).toMatchObject({
+        outcome: 'claimed',
+        resumed: true,
+        entry: { claimedBy: 'run-2', attempts: 2 },
+      });
       // The dead runner can no longer move the entry.
       await expect(store.markLeadCreated(key, 'run-1', 'L9')).rejects.toBeInstanceOf(IllegalTransitionError);
     });
@@ -186,7 +200,9 @@ describe('Class: ReconciliationStore', () => {
 
       expect(claim).toMatchObject({ outcome: 'claimed', resumed: true, entry: { attempts: 1 } });
       expect(
-        (await store.listQuarantine(keys.venueSource(key.venueId))).some((q) => q.key === `${key.contactId}#${key.flagSetAt}`),
+        (await store.listQuarantine(keys.venueSource(key.venueId))).some(
+          (q) => q.key === `${key.contactId}#${key.flagSetAt}`,
+        ),
       ).toBe(false);
     });
 

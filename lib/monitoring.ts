@@ -1,0 +1,270 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRIC_NAMES, METRICS_NAMESPACE } from '../shared/observability/metric-names';
+
+export interface AlarmTopicProps {
+  /** E-mail addresses subscribed to every alarm. @default - none (subscribe later) */
+  readonly emails?: readonly string[];
+}
+
+/**
+ * The one SNS topic every alarm notifies: encrypted with its own rotating KMS key (the AWS managed SNS
+ * key does not let CloudWatch publish), HTTPS-only publishing (enforceSSL).
+ */
+export class AlarmTopic extends Construct {
+  readonly topic: sns.Topic;
+  readonly action: cwActions.SnsAction;
+
+  constructor(scope: Construct, id: string, props: AlarmTopicProps = {}) {
+    super(scope, id);
+    const key = new kms.Key(this, 'Key', {
+      description: 'venue-sync alarm topic encryption',
+      enableKeyRotation: true,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: 'venue-sync alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    for (const email of props.emails ?? []) {
+      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+    this.action = new cwActions.SnsAction(this.topic);
+  }
+}
+
+/** What a scheduled sync exposes to its alarms and its dashboard row. */
+export interface MonitoredSync {
+  /** Human label, e.g. "Harbor Hall (Venue A)". */
+  readonly label: string;
+  readonly fn: lambda.IFunction;
+  readonly scheduleDeadLetterQueue: sqs.IQueue;
+  readonly failureQueue: sqs.IQueue;
+  readonly interval: Duration;
+  /** The exact dimensions its handler emits custom metrics with (see metric-names.ts). */
+  readonly metricDimensions: Record<string, string>;
+}
+
+export interface SyncAlarmsProps {
+  readonly sync: MonitoredSync;
+  readonly action: cloudwatch.IAlarmAction;
+  /** Intervals without a `SuccessfulRun` before alarming. @default 3 */
+  readonly staleAfterIntervals?: number;
+  /** Rejected / flagged records in an hour, percent, above which to alarm. @default 20 */
+  readonly rejectedRatePercent?: number;
+  /** HubSpot daily budget used, percent, above which to alarm. @default 80 */
+  readonly hubSpotBudgetPercent?: number;
+}
+
+/**
+ * The alarms of one scheduled sync: function errors and throttles, schedule DLQ and on-failure queue not
+ * empty, no successful run for N intervals (missing data breaches: a function that never runs is
+ * broken), rejected-record rate, HubSpot daily budget.
+ */
+export class SyncAlarms extends Construct {
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: SyncAlarmsProps) {
+    super(scope, id);
+    const { sync } = props;
+    const interval = sync.interval;
+    const stale = props.staleAfterIntervals ?? 3;
+    const custom = (metricName: string, statistic: string, period: Duration) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: sync.metricDimensions,
+        statistic,
+        period,
+      });
+    const add = (alarmId: string, what: string, alarmProps: cloudwatch.AlarmProps) => {
+      const alarm = new cloudwatch.Alarm(this, alarmId, {
+        ...alarmProps,
+        alarmDescription: `${sync.label}: ${what}`,
+      });
+      alarm.addAlarmAction(props.action);
+      this.alarms.push(alarm);
+    };
+
+    add('Errors', 'the function failed (see its log group).', {
+      metric: sync.fn.metricErrors({ period: interval, statistic: 'Sum' }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    add('Throttles', 'invocations were throttled (account concurrency).', {
+      metric: sync.fn.metricThrottles({ period: interval, statistic: 'Sum' }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const queueDepth = (queue: sqs.IQueue) =>
+      queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
+    add('ScheduleDlqDepth', 'EventBridge Scheduler could not deliver ticks (messages in the schedule DLQ).', {
+      metric: queueDepth(sync.scheduleDeadLetterQueue),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    add('FailureQueueDepth', 'failed invocations recorded in the on-failure queue.', {
+      metric: queueDepth(sync.failureQueue),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    add('NoSuccessfulRun', `no successful run for ${stale} intervals.`, {
+      metric: custom(METRIC_NAMES.successfulRun, 'Sum', interval),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: stale,
+      datapointsToAlarm: stale,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    const hour = Duration.hours(1);
+    add('RejectedRate', `more than ${props.rejectedRatePercent ?? 20}% of records rejected in an hour.`, {
+      metric: new cloudwatch.MathExpression({
+        expression: 'IF(flagged > 0, 100 * rejected / flagged, 0)',
+        usingMetrics: {
+          rejected: custom(METRIC_NAMES.recordsRejected, 'Sum', hour),
+          flagged: custom(METRIC_NAMES.recordsFlagged, 'Sum', hour),
+        },
+        period: hour,
+        label: 'Rejected %',
+      }),
+      threshold: props.rejectedRatePercent ?? 20,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    add('HubSpotDailyBudget', `HubSpot daily API budget above ${props.hubSpotBudgetPercent ?? 80}%.`, {
+      metric: custom(METRIC_NAMES.hubSpotDailyBudgetUsedPercent, 'Maximum', Duration.minutes(5)),
+      threshold: props.hubSpotBudgetPercent ?? 80,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+}
+
+/** Errors and throttles of a function that is not a scheduled sync (the webhook receiver). */
+export class FunctionAlarms extends Construct {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { fn: lambda.IFunction; label: string; action: cloudwatch.IAlarmAction },
+  ) {
+    super(scope, id);
+    const period = Duration.minutes(5);
+    for (const [alarmId, metric] of [
+      ['Errors', props.fn.metricErrors({ period, statistic: 'Sum' })],
+      ['Throttles', props.fn.metricThrottles({ period, statistic: 'Sum' })],
+    ] as const) {
+      const alarm = new cloudwatch.Alarm(this, alarmId, {
+        metric,
+        alarmDescription: `${props.label}: ${alarmId.toLowerCase()} in the last 5 minutes.`,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(props.action);
+    }
+  }
+}
+
+export interface OperationsDashboardProps {
+  /** @default - generated */
+  readonly dashboardName?: string;
+}
+
+/** One CloudWatch dashboard, one row per scheduled sync (venues, then Webex). */
+export class OperationsDashboard extends Construct {
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: OperationsDashboardProps = {}) {
+    super(scope, id);
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName,
+      defaultInterval: Duration.hours(24),
+    });
+  }
+
+  /** Console URL of the dashboard. */
+  get url(): string {
+    const region = Stack.of(this).region;
+    return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${this.dashboard.dashboardName}`;
+  }
+
+  addSyncRow(sync: MonitoredSync): void {
+    const custom = (metricName: string, label: string, statistic = 'Sum') =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: sync.metricDimensions,
+        statistic,
+        period: sync.interval,
+        label,
+      });
+    const period = sync.interval;
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({ markdown: `## ${sync.label}`, width: 24, height: 1 }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Invocations',
+        width: 6,
+        left: [
+          sync.fn.metricInvocations({ period, statistic: 'Sum' }),
+          sync.fn.metricErrors({ period, statistic: 'Sum' }),
+          sync.fn.metricThrottles({ period, statistic: 'Sum' }),
+        ],
+        right: [sync.fn.metricDuration({ period, statistic: 'Maximum' })],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Records',
+        width: 6,
+        left: [
+          custom(METRIC_NAMES.recordsFlagged, 'flagged'),
+          custom(METRIC_NAMES.recordsSynced, 'synced'),
+          custom(METRIC_NAMES.recordsRejected, 'rejected'),
+        ],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Runs and dead letters',
+        width: 6,
+        left: [custom(METRIC_NAMES.successfulRun, 'successful runs')],
+        right: [
+          sync.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ label: 'schedule DLQ' }),
+          sync.failureQueue.metricApproximateNumberOfMessagesVisible({ label: 'on-failure queue' }),
+        ],
+      }),
+      new cloudwatch.SingleValueWidget({
+        title: 'HubSpot daily budget used %',
+        width: 6,
+        height: 6,
+        metrics: [custom(METRIC_NAMES.hubSpotDailyBudgetUsedPercent, 'budget %', 'Maximum')],
+      }),
+    );
+  }
+}

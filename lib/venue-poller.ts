@@ -1,0 +1,92 @@
+import { Stack, Tags } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import type { VenueConfig } from '../shared/config/app-config';
+import { METRIC_DIMENSIONS, SERVICE_NAMES } from '../shared/observability/metric-names';
+import { type ReconciliationTable, TablePartitions } from './reconciliation-table';
+import { ScheduledSync } from './scheduled-sync';
+import { HANDLER_ENTRIES } from './sync-function';
+
+/** The JSON keys of a venue's secret (DESIGN.md section 3). */
+export const VENUE_SECRET_KEYS = ['hubspotToken', 'tripleseatPublicKey'] as const;
+export const VENUE_SECRET_OPTIONAL_KEYS = ['tripleseatOauthToken'] as const;
+
+export interface VenuePollerProps {
+  readonly venue: VenueConfig;
+  readonly table: ReconciliationTable;
+  readonly alarmAction: cloudwatch.IAlarmAction;
+  /** HubSpot burst limit per 10 s of the private app. */
+  readonly hubspotTenSecondLimit: number;
+  /** HubSpot daily call budget of the portal. */
+  readonly hubspotDailyLimit: number;
+  /** Import the venue's secret by name instead of creating it. @default false */
+  readonly importExistingSecret?: boolean;
+  /** Prefix of physical names. @default - the stack name */
+  readonly namePrefix?: string;
+}
+
+/**
+ * One venue's poller: every resource of the venue sits under this construct and is tagged `venue=<id>`,
+ * and its role can reach only this venue's secret and `VENUE#<id>` / `QUARANTINE#venue-<id>` partitions
+ * (plus the shared HubSpot budget). Adding a venue to the config adds one of these and nothing else.
+ */
+export class VenuePoller extends Construct {
+  /** Default poll interval, minutes. */
+  static readonly DEFAULT_INTERVAL_MINUTES = 5;
+
+  readonly venueId: string;
+  readonly flagLabel: string;
+  readonly sync: ScheduledSync;
+
+  constructor(scope: Construct, id: string, props: VenuePollerProps) {
+    super(scope, id);
+    const { venue } = props;
+    const prefix = props.namePrefix ?? Stack.of(this).stackName;
+    this.venueId = venue.id;
+    this.flagLabel = venue.syncFlagLabel;
+    const functionName = `${prefix}-${venue.id}-poller`;
+    if (functionName.length > 64) {
+      throw new Error(
+        `venue '${venue.id}': function name '${functionName}' exceeds 64 characters; shorten the id or prefix`,
+      );
+    }
+
+    this.sync = new ScheduledSync(this, 'Poller', {
+      label: venue.displayName,
+      entry: HANDLER_ENTRIES.venuePoller,
+      serviceName: SERVICE_NAMES.venuePoller,
+      extraMetricDimensions: { [METRIC_DIMENSIONS.venue]: venue.id },
+      functionName,
+      scheduleName: `${prefix}-${venue.id}-poll`,
+      intervalMinutes: venue.scheduleMinutes ?? VenuePoller.DEFAULT_INTERVAL_MINUTES,
+      table: props.table,
+      partitions: [
+        TablePartitions.venue(venue.id),
+        TablePartitions.venueQuarantine(venue.id),
+        TablePartitions.hubSpotBudget,
+      ],
+      secret: {
+        secretName: venue.secretName,
+        keys: VENUE_SECRET_KEYS,
+        optionalKeys: VENUE_SECRET_OPTIONAL_KEYS,
+        importExisting: props.importExistingSecret,
+      },
+      alarmAction: props.alarmAction,
+      environment: {
+        VENUE_ID: venue.id,
+        SYNC_FLAG_LABEL: venue.syncFlagLabel,
+        FIELD_MAP: JSON.stringify(venue.fieldMap),
+        ...(venue.writeBack ? { WRITEBACK_MAP: JSON.stringify(venue.writeBack) } : {}),
+        ...(venue.tripleseatLeadFormId ? { TRIPLESEAT_LEAD_FORM_ID: venue.tripleseatLeadFormId } : {}),
+        ...(venue.tripleseatLocationId ? { TRIPLESEAT_LOCATION_ID: venue.tripleseatLocationId } : {}),
+        HUBSPOT_TEN_SECOND_LIMIT: String(props.hubspotTenSecondLimit),
+        HUBSPOT_DAILY_LIMIT: String(props.hubspotDailyLimit),
+      },
+    });
+    Tags.of(this).add('venue', venue.id);
+  }
+
+  get functionName(): string {
+    return this.sync.fn.functionName;
+  }
+}

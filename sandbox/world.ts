@@ -1,0 +1,149 @@
+/**
+ * One local world: dynalite with the reconciliation table, and the HubSpot, Tripleseat and Webex
+ * simulators on loopback, seeded with the venues of a config. The sandbox (`npm start`), the
+ * integration tests and the bench all build on it, so they exercise the same wiring as AWS.
+ */
+import { randomUUID } from 'node:crypto';
+import { validateAppConfig, type AppConfig, type VenueConfig } from '../shared/config/app-config';
+import { snakeCaseLabel } from '../shared/schema';
+import { VENUE_SYNC_GROUP, venuePropertySpecs } from '../shared/setup/venue-properties';
+import { appConfig as demoConfig } from '../bin/venues';
+import { DEFAULT_HUBSPOT_TOKEN, HubSpotSimulator, type HubSpotSimulatorOptions } from './hubspot';
+import { startLocalDynamo, type LocalDynamo } from './local-dynamo';
+import { SimClock } from './sim-kit';
+import { TripleseatSimulator, type TripleseatSimulatorOptions } from './tripleseat';
+import { WebexSimulator, type WebexSimulatorOptions } from './webex';
+
+export interface WorldOptions {
+  /** API time runs this many times faster than wall time (simulators, limiters, leases). @default 1 */
+  timeScale?: number;
+  config?: AppConfig;
+  hubspot?: Omit<HubSpotSimulatorOptions, 'clock'>;
+  tripleseat?: Omit<TripleseatSimulatorOptions, 'clock' | 'accounts'>;
+  webex?: Omit<WebexSimulatorOptions, 'clock'>;
+  /** Venues whose Tripleseat account has no OAuth token (lead form only). @default ['marina'] */
+  venuesWithoutOauth?: string[];
+}
+
+/** Business properties the demo field maps read that HubSpot does not define by default. */
+const DEMO_CONTACT_PROPERTIES = [
+  { name: 'event_date', label: 'Event Date', type: 'date', fieldType: 'date' },
+  { name: 'guest_count', label: 'Guest Count', type: 'number', fieldType: 'number' },
+  { name: 'event_notes', label: 'Event Notes', type: 'string', fieldType: 'textarea' },
+  { name: 'boat_brand', label: 'Boat Brand', type: 'string', fieldType: 'text' },
+] as const;
+
+export const tripleseatKeys = (venueId: string) => ({
+  publicKey: `ts-pk-${venueId}`,
+  oauthToken: `ts-oauth-${venueId}`,
+});
+
+export class World {
+  private constructor(
+    readonly clock: SimClock,
+    readonly config: AppConfig,
+    readonly dynamo: LocalDynamo,
+    readonly hubspot: HubSpotSimulator,
+    readonly tripleseat: TripleseatSimulator,
+    readonly webex: WebexSimulator,
+    private readonly venuesWithoutOauth: ReadonlySet<string>,
+  ) {}
+
+  static async start(options: WorldOptions = {}): Promise<World> {
+    const timeScale = options.timeScale ?? 1;
+    const clock = SimClock.scaled(timeScale);
+    const config = options.config ?? validateAppConfig(demoConfig);
+    const withoutOauth = new Set(options.venuesWithoutOauth ?? ['marina']);
+    const dynamo = await startLocalDynamo(`venue-sync-${randomUUID().slice(0, 8)}`);
+    const hubspot = new HubSpotSimulator({ ...options.hubspot, clock });
+    const tripleseat = new TripleseatSimulator({
+      ...options.tripleseat,
+      clock,
+      accounts: config.venues.map((venue) => ({
+        venueId: venue.id,
+        publicKey: tripleseatKeys(venue.id).publicKey,
+        ...(withoutOauth.has(venue.id) ? {} : { oauthToken: tripleseatKeys(venue.id).oauthToken }),
+        ...(venue.tripleseatLocationId ? { locationIds: [venue.tripleseatLocationId] } : {}),
+        ...(venue.tripleseatLeadFormId ? { leadFormIds: [venue.tripleseatLeadFormId] } : {}),
+      })),
+    });
+    const webex = new WebexSimulator({ ...options.webex, clock });
+    await Promise.all([hubspot.start(), tripleseat.start(), webex.start()]);
+    const world = new World(clock, config, dynamo, hubspot, tripleseat, webex, withoutOauth);
+    world.seedVenueProperties();
+    return world;
+  }
+
+  venue(venueId: string): VenueConfig {
+    const venue = this.config.venues.find((candidate) => candidate.id === venueId);
+    if (!venue) throw new Error(`no venue '${venueId}' in this world's config`);
+    return venue;
+  }
+
+  /** The internal name of a venue's checkbox (as `venue-sync setup` creates it). */
+  flagProperty(venueId: string): string {
+    return snakeCaseLabel(this.venue(venueId).syncFlagLabel);
+  }
+
+  /** A marketer ticks the venue's checkbox on a contact (recorded in the property history). */
+  tick(contactId: string, venueId: string): void {
+    this.hubspot.setProperty(contactId, this.flagProperty(venueId), 'true');
+  }
+
+  /** The poller's environment exactly as DESIGN.md section 3 defines it (credentials given directly). */
+  pollerEnv(venueId: string): Record<string, string> {
+    const venue = this.venue(venueId);
+    const keys = tripleseatKeys(venueId);
+    return {
+      ...this.commonEnv(),
+      VENUE_ID: venue.id,
+      SYNC_FLAG_LABEL: venue.syncFlagLabel,
+      FIELD_MAP: JSON.stringify(venue.fieldMap),
+      ...(venue.writeBack ? { WRITEBACK_MAP: JSON.stringify(venue.writeBack) } : {}),
+      ...(venue.tripleseatLocationId ? { TRIPLESEAT_LOCATION_ID: venue.tripleseatLocationId } : {}),
+      ...(venue.tripleseatLeadFormId ? { TRIPLESEAT_LEAD_FORM_ID: venue.tripleseatLeadFormId } : {}),
+      TRIPLESEAT_BASE_URI: this.tripleseat.url,
+      TRIPLESEAT_PUBLIC_KEY: keys.publicKey,
+      ...(this.venuesWithoutOauth.has(venueId) ? {} : { TRIPLESEAT_OAUTH_TOKEN: keys.oauthToken }),
+    };
+  }
+
+  webexEnv(): Record<string, string> {
+    const webex = this.config.webex;
+    return {
+      ...this.commonEnv(),
+      WEBEX_EVENT_IDS: (webex?.eventIds ?? []).join(','),
+      WEBEX_FIELD_MAP: JSON.stringify(webex?.fieldMap ?? {}),
+      WEBEX_API_URL: this.webex.url,
+      WEBEX_TOKEN: 'sk_test_sandbox',
+    };
+  }
+
+  commonEnv(): Record<string, string> {
+    return {
+      TABLE_NAME: this.dynamo.tableName,
+      AWS_ENDPOINT_URL_DYNAMODB: this.dynamo.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      HUBSPOT_BASE_URL: this.hubspot.url,
+      HUBSPOT_TOKEN: DEFAULT_HUBSPOT_TOKEN,
+      HUBSPOT_TEN_SECOND_LIMIT: String(this.config.hubspotTenSecondLimit),
+      HUBSPOT_DAILY_LIMIT: String(this.config.hubspotDailyLimit),
+      VENUE_SYNC_TIME_SCALE: String(this.clock.timeScale),
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.hubspot.close(), this.tripleseat.close(), this.webex.close()]);
+    await this.dynamo.close();
+  }
+
+  private seedVenueProperties(): void {
+    this.hubspot.defineGroup({ name: VENUE_SYNC_GROUP.name, label: VENUE_SYNC_GROUP.label });
+    for (const property of DEMO_CONTACT_PROPERTIES) this.hubspot.defineProperty({ ...property });
+    for (const venue of this.config.venues) {
+      for (const spec of venuePropertySpecs(venue)) this.hubspot.defineProperty(spec);
+    }
+  }
+}

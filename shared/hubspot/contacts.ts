@@ -1,0 +1,193 @@
+/**
+ * HubSpot contacts and properties over the SDK: the ports the engines use. Every call goes through
+ * the shared ApiCaller (limiter + one retry policy); every answer the engines rely on is parsed.
+ */
+import { z } from 'zod';
+import { HubSpotPropertySchema, type HubSpotProperty } from '../schema';
+import type { ApiCaller } from '../rate-limit/types';
+import type {
+  ContactUpdate,
+  FlaggedContact,
+  HubSpotContactsPort,
+  HubSpotUpsertPort,
+  RecordFailure,
+  UpsertByEmail,
+} from '../sync/ports';
+import { hubspotCall } from './call';
+import type { HubSpotApis } from './sdk';
+
+/** HubSpot caps batch inputs at 100, and at 50 when property history is requested. */
+export const BATCH_LIMIT = 100;
+export const HISTORY_BATCH_LIMIT = 50;
+
+const StandardErrorSchema = z.object({
+  message: z.string(),
+  category: z.string().optional(),
+  context: z.record(z.string(), z.array(z.string())).optional(),
+});
+type StandardError = z.infer<typeof StandardErrorSchema>;
+
+export class HubSpotContacts implements HubSpotContactsPort, HubSpotUpsertPort {
+  constructor(
+    private readonly apis: HubSpotApis,
+    private readonly caller: ApiCaller,
+  ) {}
+
+  // https://developers.hubspot.com/docs/api-reference/crm-properties-v3/core/get-crm-v3-properties-objectType
+  async listProperties(): Promise<HubSpotProperty[]> {
+    const response = await hubspotCall(this.caller, 'hubspot', 'HubSpot list contact properties', () =>
+      this.apis.properties.getAll('contacts', false),
+    );
+    return z.array(HubSpotPropertySchema).parse(JSON.parse(JSON.stringify(response.results)));
+  }
+
+  /**
+   * Windowed by id (GT afterId, ascending) instead of paging with `after`: every query starts at
+   * offset 0, so a backlog above HubSpot's 10,000-result search cap still drains completely.
+   * https://developers.hubspot.com/docs/api-reference/search/guide
+   */
+  async searchFlagged(flagProperty: string, afterId: string, limit: number) {
+    const response = await hubspotCall(
+      this.caller,
+      'hubspot-search',
+      `HubSpot search for ${flagProperty}=true`,
+      () =>
+        this.apis.search.doSearch({
+          filterGroups: [
+            {
+              filters: [
+                { propertyName: flagProperty, operator: 'EQ', value: 'true' },
+                { propertyName: 'hs_object_id', operator: 'GT', value: afterId },
+              ],
+            },
+          ],
+          // The SDK types `sorts` as string[]; the API documents the object form, which we send.
+          sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }] as unknown as string[],
+          properties: ['hs_object_id'],
+          limit,
+          after: '0',
+        } as Parameters<HubSpotApis['search']['doSearch']>[0]),
+    );
+    return { ids: response.results.map((contact) => contact.id), total: response.total };
+  }
+
+  // https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/batch/post-crm-v3-objects-contacts-batch-read
+  async readFlagged(ids: readonly string[], flagProperty: string, properties: readonly string[]) {
+    const contacts: FlaggedContact[] = [];
+    for (const chunk of chunks(ids, HISTORY_BATCH_LIMIT)) {
+      const response = await hubspotCall(
+        this.caller,
+        'hubspot',
+        `HubSpot batch read of ${chunk.length} contacts`,
+        () =>
+          this.apis.batch.read({
+            inputs: chunk.map((id) => ({ id })),
+            properties: [...properties, flagProperty],
+            propertiesWithHistory: [flagProperty],
+          }),
+      );
+      for (const contact of response.results) {
+        const history = contact.propertiesWithHistory?.[flagProperty] ?? [];
+        // History is newest first; the newest "true" is when this request was made.
+        const lastSet = history.find((entry) => entry.value === 'true');
+        contacts.push({
+          id: contact.id,
+          properties: { ...contact.properties },
+          flagSetAt: lastSet ? new Date(lastSet.timestamp).toISOString() : undefined,
+        });
+      }
+    }
+    return contacts;
+  }
+
+  // https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/batch/post-crm-v3-objects-contacts-batch-update
+  async updateContacts(updates: readonly ContactUpdate[]) {
+    const failed: RecordFailure[] = [];
+    // HubSpot rejects a batch that repeats an id: merge repeated updates first.
+    const merged = new Map<string, Record<string, string>>();
+    for (const update of updates) merged.set(update.id, { ...merged.get(update.id), ...update.properties });
+    for (const chunk of chunks([...merged], BATCH_LIMIT)) {
+      const response = await hubspotCall(
+        this.caller,
+        'hubspot',
+        `HubSpot batch update of ${chunk.length} contacts`,
+        () => this.apis.batch.update({ inputs: chunk.map(([id, properties]) => ({ id, properties })) }),
+      );
+      const succeeded = new Set(response.results.map((contact) => contact.id));
+      failed.push(
+        ...perRecordFailures(
+          chunk.map(([id]) => id),
+          succeeded,
+          errorsOf(response),
+        ),
+      );
+    }
+    return { failed };
+  }
+
+  // https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/batch/post-crm-v3-objects-contacts-batch-upsert
+  async upsertByEmail(inputs: readonly UpsertByEmail[]) {
+    const results: Array<{ email: string; id: string; created: boolean }> = [];
+    const failed: RecordFailure[] = [];
+    const merged = new Map<string, Record<string, string>>();
+    for (const input of inputs) merged.set(input.email, { ...merged.get(input.email), ...input.properties });
+    for (const chunk of chunks([...merged], BATCH_LIMIT)) {
+      const response = await hubspotCall(
+        this.caller,
+        'hubspot',
+        `HubSpot batch upsert of ${chunk.length} contacts`,
+        () =>
+          this.apis.batch.upsert({
+            inputs: chunk.map(([email, properties]) => ({ id: email, idProperty: 'email', properties })),
+          }),
+      );
+      const succeeded = new Set<string>();
+      for (const contact of response.results) {
+        const email = contact.properties['email']?.toLowerCase();
+        if (!email) continue;
+        succeeded.add(email);
+        results.push({ email, id: contact.id, created: contact._new });
+      }
+      failed.push(
+        ...perRecordFailures(
+          chunk.map(([email]) => email),
+          succeeded,
+          errorsOf(response),
+        ),
+      );
+    }
+    return { results, failed };
+  }
+}
+
+function errorsOf(response: object): StandardError[] {
+  const errors = 'errors' in response ? response.errors : undefined;
+  return z
+    .array(StandardErrorSchema)
+    .catch([])
+    .parse(JSON.parse(JSON.stringify(errors ?? [])));
+}
+
+/**
+ * A 207 names failed records in `errors[].context.ids` (or similar); a record that is neither in the
+ * results nor named is still a failure — never assume success for a record HubSpot did not confirm.
+ */
+function perRecordFailures(sent: string[], succeeded: Set<string>, errors: StandardError[]): RecordFailure[] {
+  const reasons = new Map<string, string>();
+  for (const error of errors) {
+    const ids = Object.values(error.context ?? {}).flat();
+    for (const id of ids) reasons.set(id.toLowerCase(), `${error.category ?? 'ERROR'}: ${error.message}`);
+  }
+  const fallback = errors[0]
+    ? `${errors[0].category ?? 'ERROR'}: ${errors[0].message}`
+    : 'not confirmed by HubSpot';
+  return sent
+    .filter((id) => !succeeded.has(id))
+    .map((id) => ({ id, reason: reasons.get(id.toLowerCase()) ?? fallback }));
+}
+
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}

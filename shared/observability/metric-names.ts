@@ -1,0 +1,49 @@
+/**
+ * The CloudWatch metric contract between the handlers (which emit with Powertools Metrics, EMF) and the
+ * stack (which alarms and graphs on them). One module so both sides cannot drift apart.
+ *
+ * Deliberately free of aws-cdk-lib imports: a handler may import these constants without pulling CDK
+ * into its bundle.
+ *
+ * Dimension sets (an alarm only matches a metric emitted with EXACTLY these dimensions):
+ * - venue poller:  { service: SERVICE_NAMES.venuePoller, venue: <venue id> }
+ * - Webex sync:    { service: SERVICE_NAMES.webexSync }
+ * - webhook:       { service: SERVICE_NAMES.hubspotWebhook }
+ * Powertools adds `service` (from POWERTOOLS_SERVICE_NAME) to every metric by default; the poller adds
+ * `venue` with `metrics.addDimension(METRIC_DIMENSIONS.venue, venueId)` once per invocation.
+ */
+
+/** Powertools `POWERTOOLS_METRICS_NAMESPACE`; the stack sets it in every function's environment. */
+export const METRICS_NAMESPACE = 'VenueSync';
+
+/** Values of `POWERTOOLS_SERVICE_NAME`, one per handler kind (set by the stack). */
+export const SERVICE_NAMES = {
+  venuePoller: 'venue-poller',
+  webexSync: 'webex-sync',
+  hubspotWebhook: 'hubspot-webhook',
+} as const;
+
+export const METRIC_DIMENSIONS = {
+  /** Added by Powertools from POWERTOOLS_SERVICE_NAME. */
+  service: 'service',
+  /** The venue id (poller only). */
+  venue: 'venue',
+} as const;
+
+export const METRIC_NAMES = {
+  /**
+   * Count, 1 per run that ended without a fatal error (including a run that stopped early for time,
+   * and a run that found the lease held by another run). Alarm: no datapoint >= 1 for 3 intervals.
+   */
+  successfulRun: 'SuccessfulRun',
+  /** Count of flag-set events (poller) / changed people (Webex) this run looked at. */
+  recordsFlagged: 'RecordsFlagged',
+  /** Count of records that could not be synced (REJECTED / quarantined). Alarm on rejected / flagged. */
+  recordsRejected: 'RecordsRejected',
+  /** Count of Tripleseat leads created (poller) / HubSpot contacts upserted (Webex). Dashboard only. */
+  recordsSynced: 'RecordsSynced',
+  /** Percent (0-100) of the HubSpot portal's daily call budget used so far today. Alarm: > 80. */
+  hubSpotDailyBudgetUsedPercent: 'HubSpotDailyBudgetUsedPercent',
+} as const;
+
+export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];

@@ -1,0 +1,106 @@
+/**
+ * The handlers' environment contract (DESIGN.md section 3), parsed with zod at cold start so a
+ * misconfigured function fails with one message naming every bad variable.
+ */
+import { z } from 'zod';
+import { FieldMapSchema, WritebackMapSchema } from '../config/app-config';
+
+const jsonOf = <T extends z.ZodType>(schema: T) =>
+  z.string().transform((text, ctx): z.infer<T> => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+      return z.NEVER;
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+      return z.NEVER;
+    }
+    return parsed.data;
+  });
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+/** Credentials: deployed from SECRET_ARN, locally straight from the environment. */
+export const CredentialSourceSchema = z.object({
+  SECRET_ARN: optionalText,
+  HUBSPOT_TOKEN: optionalText,
+  TRIPLESEAT_PUBLIC_KEY: optionalText,
+  TRIPLESEAT_OAUTH_TOKEN: optionalText,
+  WEBEX_TOKEN: optionalText,
+  HUBSPOT_APP_SECRET: optionalText,
+});
+
+const CommonEnvSchema = CredentialSourceSchema.extend({
+  TABLE_NAME: z.string().min(1),
+  HUBSPOT_BASE_URL: z.url().default('https://api.hubapi.com'),
+  HUBSPOT_TEN_SECOND_LIMIT: z.coerce.number().int().positive().default(100),
+  HUBSPOT_DAILY_LIMIT: z.coerce.number().int().positive().default(250_000),
+  /** Identifies the HubSpot portal whose budget every function shares. */
+  HUBSPOT_PORTAL_KEY: z.string().min(1).default('default'),
+  AWS_ENDPOINT_URL_DYNAMODB: optionalText,
+  AWS_REGION: optionalText,
+  /** Sandbox and bench only: API time runs this many times faster than wall time. */
+  VENUE_SYNC_TIME_SCALE: z.coerce.number().positive().default(1),
+});
+
+export const PollerEnvSchema = CommonEnvSchema.extend({
+  VENUE_ID: z.string().min(1),
+  SYNC_FLAG_LABEL: z.string().min(1),
+  FIELD_MAP: jsonOf(FieldMapSchema),
+  WRITEBACK_MAP: jsonOf(WritebackMapSchema).optional(),
+  TRIPLESEAT_LEAD_FORM_ID: optionalText,
+  TRIPLESEAT_LOCATION_ID: optionalText,
+  TRIPLESEAT_BASE_URI: z.url().default('https://api.tripleseat.com'),
+});
+export type PollerEnv = z.infer<typeof PollerEnvSchema>;
+
+export const WebexEnvSchema = CommonEnvSchema.extend({
+  WEBEX_EVENT_IDS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const ids = text
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean)
+        .map(Number);
+      if (ids.some((id) => !Number.isInteger(id) || id <= 0)) {
+        ctx.addIssue({ code: 'custom', message: 'must be comma-separated positive integers' });
+      }
+      return ids;
+    }),
+  WEBEX_FIELD_MAP: jsonOf(z.record(z.string().min(1), z.string().min(1))),
+  WEBEX_API_URL: z.url().default('https://public.api.socio.events/graphql'),
+});
+export type WebexEnv = z.infer<typeof WebexEnvSchema>;
+
+export const WebhookEnvSchema = CredentialSourceSchema.extend({
+  VENUE_POLLERS: jsonOf(
+    z.record(z.string().min(1), z.object({ flagLabel: z.string().min(1), functionName: z.string().min(1) })),
+  ),
+  AWS_ENDPOINT_URL_LAMBDA: optionalText,
+});
+export type WebhookEnv = z.infer<typeof WebhookEnvSchema>;
+
+export class EnvError extends Error {
+  override readonly name = 'EnvError';
+}
+
+export function parseEnv<T extends z.ZodType>(
+  schema: T,
+  env: Record<string, string | undefined>,
+  who: string,
+): z.infer<T> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  throw new EnvError(`${who} is misconfigured:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+}

@@ -1,0 +1,74 @@
+/**
+ * Builds what every handler needs from its parsed environment: the DynamoDB store and the one
+ * ApiCaller (limiters + retry policy + the portal's shared HubSpot budget).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createApiCaller, SharedBudget, type VenueSyncApiCaller } from '../rate-limit';
+import type { ApiCallEvent } from '../rate-limit/api-caller';
+import { ReconciliationStore } from '../reconciliation';
+import type { DecisionLog } from '../sync/decision-log';
+
+export interface CommonRuntimeEnv {
+  TABLE_NAME: string;
+  AWS_ENDPOINT_URL_DYNAMODB?: string | undefined;
+  AWS_REGION?: string | undefined;
+  HUBSPOT_TEN_SECOND_LIMIT: number;
+  HUBSPOT_DAILY_LIMIT: number;
+  HUBSPOT_PORTAL_KEY: string;
+  VENUE_SYNC_TIME_SCALE: number;
+}
+
+export interface RuntimeResources {
+  dynamo: DynamoDBClient;
+  store: ReconciliationStore;
+  caller: VenueSyncApiCaller;
+  now: () => number;
+}
+
+export interface RuntimeOverrides {
+  /** The sandbox's and bench's clock (scaled time); defaults to Date.now. */
+  now?: () => number;
+}
+
+export function createRuntime(
+  env: CommonRuntimeEnv,
+  log: DecisionLog,
+  overrides: RuntimeOverrides = {},
+): RuntimeResources {
+  const now = overrides.now ?? Date.now;
+  const dynamo = new DynamoDBClient(
+    env.AWS_ENDPOINT_URL_DYNAMODB
+      ? // A local engine (sandbox, tests): it ignores credentials, and real ones must never be looked up.
+        {
+          endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
+          region: env.AWS_REGION ?? 'us-east-1',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {},
+  );
+  const timeScale = env.VENUE_SYNC_TIME_SCALE;
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms / timeScale));
+  const sharedBudget = SharedBudget.forHubSpot({
+    client: dynamo,
+    tableName: env.TABLE_NAME,
+    portalKey: env.HUBSPOT_PORTAL_KEY,
+    tenSecondLimit: env.HUBSPOT_TEN_SECOND_LIMIT,
+    dailyLimit: env.HUBSPOT_DAILY_LIMIT,
+    now,
+    sleep,
+  });
+  const caller = createApiCaller({
+    hubspotTenSecondLimit: env.HUBSPOT_TEN_SECOND_LIMIT,
+    sharedBudget,
+    timeScale,
+    sleep,
+    now,
+    onEvent: (event: ApiCallEvent) => log.warn(`api ${event.type}`, { ...event }),
+  });
+  return {
+    dynamo,
+    store: new ReconciliationStore({ client: dynamo, tableName: env.TABLE_NAME, now }),
+    caller,
+    now,
+  };
+}

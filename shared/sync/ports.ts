@@ -1,0 +1,74 @@
+/**
+ * The ports the sync engines talk through. Adapters in shared/hubspot, shared/tripleseat and
+ * shared/webex implement them over HTTP; the engines stay pure orchestration and can be driven by
+ * anything that keeps these promises.
+ */
+import type { HubSpotProperty } from '../schema';
+import type { TripleseatLead } from './lead-mapper';
+
+export interface FlaggedContact {
+  id: string;
+  /** Internal property name -> value, as HubSpot returns them (strings or null). */
+  properties: Record<string, string | null>;
+  /** When the flag was last set to "true" (ISO), from its property history; undefined if unknown. */
+  flagSetAt: string | undefined;
+}
+
+export interface ContactUpdate {
+  id: string;
+  properties: Record<string, string>;
+}
+
+export interface RecordFailure {
+  id: string;
+  reason: string;
+}
+
+export interface HubSpotContactsPort {
+  listProperties(): Promise<HubSpotProperty[]>;
+  /** Contact ids whose `flagProperty` is "true" and whose id is above `afterId`, ascending, `limit` of them. */
+  searchFlagged(
+    flagProperty: string,
+    afterId: string,
+    limit: number,
+  ): Promise<{ ids: string[]; total: number }>;
+  /** Current values plus the flag's history (to key each flag-set event), 50 contacts a call. */
+  readFlagged(
+    ids: readonly string[],
+    flagProperty: string,
+    properties: readonly string[],
+  ): Promise<FlaggedContact[]>;
+  /** Batch update, 100 a call; per-record failures come back instead of failing the batch. */
+  updateContacts(updates: readonly ContactUpdate[]): Promise<{ failed: RecordFailure[] }>;
+}
+
+export interface UpsertByEmail {
+  email: string;
+  properties: Record<string, string>;
+}
+
+export interface HubSpotUpsertPort {
+  listProperties(): Promise<HubSpotProperty[]>;
+  /** Batch upsert by email, 100 a call; returns the contact id per email and per-record failures. */
+  upsertByEmail(
+    inputs: readonly UpsertByEmail[],
+  ): Promise<{ results: Array<{ email: string; id: string; created: boolean }>; failed: RecordFailure[] }>;
+}
+
+export interface CreatedLead {
+  /** Tripleseat's lead id, when the answer carried one. */
+  leadId: string | undefined;
+}
+
+export interface ExistingLead {
+  id: string;
+  email: string;
+  createdAt: string | undefined;
+}
+
+export interface TripleseatPort {
+  /** Lead form API (public key). A 200 with `errors` is thrown as a PermanentApiError. */
+  createLead(lead: TripleseatLead): Promise<CreatedLead>;
+  /** OAuth search by email; undefined when the venue has no OAuth token (lookup impossible). */
+  findLeadsByEmail?(email: string): Promise<ExistingLead[]>;
+}

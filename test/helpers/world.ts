@@ -1,0 +1,73 @@
+/** Test wiring over sandbox/world.ts: the real handlers, a capturing log, and contact helpers. */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
+import { createHandler } from '../../lambdas/venue-poller/handler';
+import type { Observability } from '../../shared/runtime/observability';
+import type { PollReport } from '../../shared/sync/poll-venue';
+import { World, type WorldOptions } from '../../sandbox/world';
+
+export interface CapturedLine {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+export function capturingObservability(
+  lines: CapturedLine[] = [],
+): Observability & { lines: CapturedLine[] } {
+  const at =
+    (level: CapturedLine['level']) =>
+    (message: string, fields: Record<string, unknown> = {}) =>
+      lines.push({ level, message, fields });
+  return {
+    lines,
+    log: { info: at('info'), warn: at('warn'), error: at('error') },
+    metrics: { publish: () => {} },
+  };
+}
+
+export function useWorld(options: WorldOptions = {}): () => World {
+  let world: World | undefined;
+  beforeAll(async () => {
+    world = await World.start({ timeScale: 50, ...options });
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+  return () => {
+    if (!world) throw new Error('world not started');
+    return world;
+  };
+}
+
+/** Runs the real poller handler once for a venue, as a schedule tick would. */
+export async function tickPoller(
+  world: World,
+  venueId: string,
+  options: { remainingMs?: () => number; observability?: Observability; env?: Record<string, string> } = {},
+): Promise<PollReport> {
+  const handler = createHandler(
+    { ...world.pollerEnv(venueId), ...options.env },
+    { observability: options.observability ?? capturingObservability(), now: () => world.clock.now() },
+  );
+  return handler(
+    {},
+    { awsRequestId: randomUUID(), getRemainingTimeInMillis: options.remainingMs ?? (() => 240_000) },
+  );
+}
+
+let contactSeq = 0;
+/** A contact whose data makes a valid lead for every demo venue; override any property. */
+export function validContact(world: World, overrides: Record<string, string> = {}): string {
+  contactSeq += 1;
+  return world.hubspot.createContact({
+    firstname: 'Ada',
+    lastname: `Lovelace${contactSeq}`,
+    email: `ada${contactSeq}.${randomUUID().slice(0, 6)}@example.com`,
+    phone: '+1 617 555 0100',
+    company: 'Analytical Engines',
+    event_date: '2027-06-12',
+    guest_count: '40',
+    ...overrides,
+  });
+}

@@ -1,0 +1,109 @@
+/**
+ * Crash injection at every step boundary of the poller (DESIGN.md section 5), each followed by a fresh
+ * run: zero duplicate leads, zero lost requests. A crash is an exception thrown out of the engine at
+ * that boundary; the dead run's claim stays until it expires, as it would after a real crash.
+ */
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { keys, ReconciliationStore } from '../../shared/reconciliation';
+import type { PollStep } from '../../shared/sync/poll-venue';
+import { createHandler } from '../../lambdas/venue-poller/handler';
+import type { World } from '../../sandbox/world';
+import { capturingObservability, tickPoller, useWorld, validContact } from '../helpers/world';
+
+const world = useWorld();
+const CLAIM_TTL_MS = 300_000;
+
+class SimulatedCrash extends Error {}
+
+async function crashingTick(w: World, venueId: string, step: PollStep, contactId: string): Promise<unknown> {
+  const handler = createHandler(w.pollerEnv(venueId), {
+    observability: capturingObservability(),
+    now: () => w.clock.now(),
+    onStep: (at, id) => {
+      if (at === step && id === contactId) throw new SimulatedCrash(`crash at ${step}`);
+    },
+  });
+  return handler({}, { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 240_000 }).catch((error) => error);
+}
+
+function leadsFor(w: World, venueId: string, contactId: string) {
+  const email = w.hubspot.getContact(contactId)?.properties['email'];
+  return w.tripleseat.leads(venueId).filter((lead) => lead.email_address === email);
+}
+
+function ledgerOf(w: World, venueId: string) {
+  return new ReconciliationStore({ client: w.dynamo.client, tableName: w.dynamo.tableName }).listLedger(venueId);
+}
+
+describe('Engine: pollVenue crash safety', () => {
+  it.each<PollStep>(['claimed', 'lead-created', 'lead-recorded', 'flags-cleared'])(
+    'a crash at "%s" followed by fresh runs gives exactly one lead and a cleared flag',
+    async (step) => {
+      // Prepare
+      const w = world();
+      const contact = validContact(w);
+      const bystander = validContact(w);
+      w.tick(contact, 'venue-a');
+      w.tick(bystander, 'venue-a');
+
+      // Act: the crashing run, then a run while the dead claim is live, then one after it expired.
+      const crash = await crashingTick(w, 'venue-a', step, contact);
+      await tickPoller(w, 'venue-a');
+      w.clock.advance(CLAIM_TTL_MS + 1_000);
+      await tickPoller(w, 'venue-a');
+
+      // Assess
+      expect(crash).toBeInstanceOf(SimulatedCrash);
+      expect(leadsFor(w, 'venue-a', contact)).toHaveLength(1);
+      expect(leadsFor(w, 'venue-a', bystander)).toHaveLength(1);
+      expect(w.hubspot.getContact(contact)?.properties[w.flagProperty('venue-a')]).toBe('false');
+      const entry = (await ledgerOf(w, 'venue-a')).find((e) => e.contactId === contact);
+      expect(entry?.leadId).toBe(String(leadsFor(w, 'venue-a', contact)[0]?.id));
+      // After "flags-cleared" the flag is gone, so no later run revisits it: the lead id is the record.
+      expect(entry?.state).toBe(step === 'flags-cleared' ? 'LEAD_CREATED' : 'DONE');
+    },
+  );
+
+  it('lead created but the answer lost: the OAuth lookup finds it, no second lead', async () => {
+    const w = world();
+    const contact = validContact(w);
+    w.tick(contact, 'venue-b');
+    w.tripleseat.faults.add({ match: /create\.js/, dropAnswerAfterWrite: true, times: 1 });
+
+    const first = await tickPoller(w, 'venue-b');
+    const second = await tickPoller(w, 'venue-b');
+
+    expect(first).toMatchObject({ retried: 1, created: 0 });
+    expect(second).toMatchObject({ created: 1 });
+    expect(leadsFor(w, 'venue-b', contact)).toHaveLength(1);
+    expect(w.hubspot.getContact(contact)?.properties[w.flagProperty('venue-b')]).toBe('false');
+  });
+
+  it('lead created but the answer lost at a venue without OAuth: quarantined for a person, never re-sent', async () => {
+    const w = world();
+    const contact = validContact(w);
+    w.tick(contact, 'marina');
+    w.tripleseat.faults.add({ match: /create\.js/, dropAnswerAfterWrite: true, times: 1 });
+
+    const first = await tickPoller(w, 'marina');
+    await tickPoller(w, 'marina');
+
+    expect(first).toMatchObject({ quarantined: 1 });
+    expect(leadsFor(w, 'marina', contact)).toHaveLength(1);
+    const store = new ReconciliationStore({ client: w.dynamo.client, tableName: w.dynamo.tableName });
+    const quarantined = await store.listQuarantine(keys.venueSource('marina'));
+    expect(quarantined.find((q) => q.key.startsWith(`${contact}#`))?.reason).toMatch(/no OAuth token/);
+  });
+
+  it('two runs at the same time: one works, one skips, zero duplicates', async () => {
+    const w = world();
+    const contacts = Array.from({ length: 30 }, () => validContact(w));
+    for (const id of contacts) w.tick(id, 'venue-a');
+
+    const reports = await Promise.all([tickPoller(w, 'venue-a'), tickPoller(w, 'venue-a')]);
+
+    expect(reports.map((r) => r.status).sort()).toEqual(['completed', 'lease-held']);
+    for (const id of contacts) expect(leadsFor(w, 'venue-a', id)).toHaveLength(1);
+  });
+});

@@ -1,4 +1,214 @@
-// Placeholder entry so the stack can reference this handler; the real handler is built in its own issue.
-export async function handler(): Promise<never> {
-  throw new Error('not built yet');
+/**
+ * HubSpot webhook receiver behind a Lambda Function URL (payload format 2.0). Thin: check the v3
+ * signature, route the delivery to the venues whose sync checkbox was ticked, and invoke those venues'
+ * pollers asynchronously so the lead appears in seconds instead of at the next 5-minute tick.
+ *
+ * Nothing here is load-bearing for correctness: the scheduled poll stays the source of truth, and the
+ * poller's DynamoDB lease makes an early invoke safe (two runs of one venue cannot overlap), so there is
+ * no locking or deduplication here. Answers: 204 accepted, 401 bad/stale signature (nothing invoked),
+ * 400 malformed request, 502 when an invoke failed (HubSpot retries the delivery; an extra early poll is
+ * harmless).
+ */
+import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
+import { z } from 'zod';
+import { SERVICE_NAMES } from '../../shared/observability/metric-names';
+import { loadCredentials, requireCredential } from '../../shared/runtime/credentials';
+import { WebhookEnvSchema, parseEnv } from '../../shared/runtime/env';
+import { powertoolsObservability, type Observability } from '../../shared/runtime/observability';
+import { createFlagRouter, routeDelivery } from '../../shared/webhook/route';
+import { WEBHOOK_METRIC_NAMES } from '../../shared/observability/metric-names';
+import {
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  buildSignedUri,
+  verifyHubSpotSignatureV3,
+} from '../../shared/webhook/signature';
+
+/** What the webhook sends a venue poller (the poller ignores the event's content today). */
+export interface WebhookPollerPayload {
+  source: 'hubspot-webhook';
+  eventIds: string[];
 }
+
+/** A Function URL answer; bodies are short plain text, never JSON, never request content. */
+export interface WebhookResponse {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export type HubSpotWebhookHandler = (event: unknown, context?: unknown) => Promise<WebhookResponse>;
+
+export interface HandlerOptions {
+  observability?: Observability;
+  /** Clock for the timestamp window; default Date.now. */
+  now?: () => number;
+  /** A ready Lambda client (the sandbox may share one); default built from the environment. */
+  lambda?: { send(command: InvokeCommand): Promise<InvokeCommandOutput> };
+}
+
+/** The parts of a payload-format-2.0 event this handler reads; anything else is ignored. */
+const FunctionUrlEventSchema = z.object({
+  rawPath: z.string().min(1),
+  rawQueryString: z.string().default(''),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.string().optional(),
+  isBase64Encoded: z.boolean().default(false),
+  requestContext: z.object({
+    domainName: z.string().optional(),
+    http: z.object({ method: z.string().min(1) }),
+  }),
+});
+
+const DEFAULT_REGION = 'us-east-1';
+
+const text = (statusCode: number, body: string): WebhookResponse => ({
+  statusCode,
+  headers: { 'content-type': 'text/plain; charset=utf-8' },
+  body,
+});
+
+export function createHandler(
+  env: Record<string, string | undefined>,
+  options: HandlerOptions = {},
+): HubSpotWebhookHandler {
+  const config = parseEnv(WebhookEnvSchema, env, 'hubspot webhook');
+  const router = createFlagRouter(config.VENUE_POLLERS);
+  const { log, metrics } = options.observability ?? powertoolsObservability(SERVICE_NAMES.hubspotWebhook);
+  const now = options.now ?? Date.now;
+  const lambda = options.lambda ?? createLambdaClient(env, config.AWS_ENDPOINT_URL_LAMBDA);
+  // Read once per container (cold start), held in memory only, never logged.
+  const appSecret = loadCredentials(config).then((credentials) =>
+    requireCredential(credentials, 'hubspotAppSecret', 'HUBSPOT_APP_SECRET'),
+  );
+  // A rejected cold start must not surface as an unhandled rejection before the first request awaits it.
+  appSecret.catch(() => undefined);
+
+  return async (rawEvent) => {
+    const parsedEvent = FunctionUrlEventSchema.safeParse(rawEvent);
+    if (!parsedEvent.success) {
+      log.warn('webhook refused: not a Function URL request', { status: 400 });
+      metrics.publish({}, { [WEBHOOK_METRIC_NAMES.requestsMalformed]: { value: 1, unit: 'Count' } });
+      return text(400, 'bad request');
+    }
+    const event = parsedEvent.data;
+    const headers = Object.fromEntries(
+      Object.entries(event.headers).map(([name, value]) => [name.toLowerCase(), value]),
+    );
+    const body =
+      event.body === undefined
+        ? ''
+        : event.isBase64Encoded
+          ? Buffer.from(event.body, 'base64').toString('utf8')
+          : event.body;
+    const host = headers['host'] ?? event.requestContext.domainName ?? '';
+
+    // https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/request-validation
+    const verdict = verifyHubSpotSignatureV3(
+      {
+        method: event.requestContext.http.method,
+        uri: buildSignedUri({ host, rawPath: event.rawPath, rawQueryString: event.rawQueryString }),
+        body,
+        signature: headers[SIGNATURE_HEADER],
+        timestamp: headers[TIMESTAMP_HEADER],
+      },
+      { appSecret: await appSecret, now: now() },
+    );
+    if (!verdict.ok) {
+      log.warn('webhook refused: signature', { status: 401, reason: verdict.reason, detail: verdict.detail });
+      metrics.publish({}, { [WEBHOOK_METRIC_NAMES.requestsUnauthorized]: { value: 1, unit: 'Count' } });
+      return text(401, 'unauthorized');
+    }
+
+    const routed = routeDelivery(body, router);
+    if (!routed.ok) {
+      log.warn('webhook refused: malformed delivery', {
+        status: 400,
+        reason: routed.reason,
+        detail: routed.detail,
+      });
+      metrics.publish({}, { [WEBHOOK_METRIC_NAMES.requestsMalformed]: { value: 1, unit: 'Count' } });
+      return text(400, 'bad request');
+    }
+
+    const outcomes = await Promise.all(
+      routed.triggers.map(async ({ venueId, eventIds }) => {
+        const poller = config.VENUE_POLLERS[venueId];
+        if (!poller) return { venueId, ok: false, error: 'venue missing from VENUE_POLLERS' };
+        const payload: WebhookPollerPayload = { source: 'hubspot-webhook', eventIds };
+        try {
+          // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html (Event: queued, answers 202)
+          await lambda.send(
+            new InvokeCommand({
+              FunctionName: poller.functionName,
+              InvocationType: 'Event',
+              Payload: new TextEncoder().encode(JSON.stringify(payload)),
+            }),
+          );
+          return { venueId, ok: true };
+        } catch (error) {
+          return {
+            venueId,
+            ok: false,
+            error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          };
+        }
+      }),
+    );
+    const triggered = outcomes.filter((outcome) => outcome.ok).map((outcome) => outcome.venueId);
+    const failed = outcomes
+      .filter((outcome) => !outcome.ok)
+      .map(({ venueId, error }) => ({ venueId, error }));
+    const fields = {
+      status: failed.length > 0 ? 502 : 204,
+      triggered,
+      failed,
+      ...routed.counts,
+      malformedEvents: routed.malformed,
+      uriForm: verdict.uriForm,
+    };
+    if (failed.length > 0) log.error('webhook accepted; some invokes failed', fields);
+    else log.info('webhook accepted', fields);
+    metrics.publish(
+      {},
+      {
+        [WEBHOOK_METRIC_NAMES.deliveriesAccepted]: { value: 1, unit: 'Count' },
+        [WEBHOOK_METRIC_NAMES.eventsMalformed]: { value: routed.counts.malformed, unit: 'Count' },
+        [WEBHOOK_METRIC_NAMES.venuesTriggered]: { value: triggered.length, unit: 'Count' },
+        [WEBHOOK_METRIC_NAMES.invokeFailures]: { value: failed.length, unit: 'Count' },
+      },
+    );
+    if (failed.length > 0) return text(502, 'invoke failed');
+    return { statusCode: 204 };
+  };
+}
+
+/**
+ * The Lambda client for early invokes. AWS_ENDPOINT_URL_LAMBDA points it at the sandbox's local invoke
+ * endpoint; region and credentials come from the given environment when present (the sandbox and tests
+ * pass dummy ones there), otherwise from the SDK's default chain as in AWS.
+ */
+function createLambdaClient(
+  env: Record<string, string | undefined>,
+  endpoint: string | undefined,
+): LambdaClient {
+  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
+  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
+  return new LambdaClient({
+    region: env['AWS_REGION'] || env['AWS_DEFAULT_REGION'] || DEFAULT_REGION,
+    // HubSpot waits 5 s for the answer; one retry fits, more would not (and the poll catches up anyway).
+    maxAttempts: 2,
+    ...(endpoint ? { endpoint } : {}),
+    ...(accessKeyId && secretAccessKey
+      ? { credentials: { accessKeyId, secretAccessKey, sessionToken: env['AWS_SESSION_TOKEN'] } }
+      : {}),
+  });
+}
+
+let coldStart: HubSpotWebhookHandler | undefined;
+
+/** The deployed entry point: the factory applied to process.env on the first (cold) invocation. */
+export const handler: HubSpotWebhookHandler = (event, context) => {
+  coldStart ??= createHandler(process.env);
+  return coldStart(event, context);
+};

@@ -47,3 +47,22 @@ export const METRIC_NAMES = {
 } as const;
 
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];
+
+/**
+ * Metrics this handler emits (dimension: `service` = hubspot-webhook, added by Powertools). Dashboard
+ * only for now; no alarm depends on them.
+ */
+export const WEBHOOK_METRIC_NAMES = {
+  /** Count, 1 per delivery with a valid signature and body. */
+  deliveriesAccepted: 'WebhookDeliveriesAccepted',
+  /** Count, 1 per request refused with 401 (bad, missing or stale signature). */
+  requestsUnauthorized: 'WebhookRequestsUnauthorized',
+  /** Count, 1 per signed request refused with 400 (body not a JSON array of <= 100 events). */
+  requestsMalformed: 'WebhookRequestsMalformed',
+  /** Count of events in accepted deliveries that did not parse (reported, skipped). */
+  eventsMalformed: 'WebhookEventsMalformed',
+  /** Count of venue pollers invoked early. */
+  venuesTriggered: 'WebhookVenuesTriggered',
+  /** Count of early invokes that failed. */
+  invokeFailures: 'WebhookInvokeFailures',
+} as const;

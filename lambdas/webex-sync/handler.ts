@@ -1,4 +1,99 @@
-// Placeholder entry so the stack can reference this handler; the real handler is built in its own issue.
-export async function handler(): Promise<never> {
-  throw new Error('not built yet');
+/**
+ * Webex sync Lambda: invoked on a schedule (the event's content is ignored). Thin: parse the
+ * environment, build clients, run syncWebex(), emit metrics (service dimension only).
+ */
+import type { Context } from 'aws-lambda';
+import { HubSpotContacts } from '../../shared/hubspot/contacts';
+import { createHubSpotApis } from '../../shared/hubspot/sdk';
+import { METRIC_NAMES, SERVICE_NAMES } from '../../shared/observability/metric-names';
+import { loadCredentials, requireCredential } from '../../shared/runtime/credentials';
+import { WebexEnvSchema, parseEnv } from '../../shared/runtime/env';
+import { powertoolsObservability, type Observability } from '../../shared/runtime/observability';
+import { createRuntime, type RuntimeOverrides } from '../../shared/runtime/resources';
+import { syncWebex, type SyncWebexOptions, type WebexSyncReport } from '../../shared/sync/sync-webex';
+import { WebexClient } from '../../shared/webex/client';
+import { parseWebexFieldMap } from '../../shared/webex/fields';
+
+export type WebexSyncHandler = (
+  event: unknown,
+  context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+) => Promise<WebexSyncReport>;
+
+export interface HandlerOptions extends RuntimeOverrides {
+  observability?: Observability;
+  /** Engine tuning (page size, stop margin, lease TTL); tests and the sandbox only. */
+  sync?: SyncWebexOptions;
 }
+
+export function createHandler(
+  env: Record<string, string | undefined>,
+  options: HandlerOptions = {},
+): WebexSyncHandler {
+  const config = parseEnv(WebexEnvSchema, env, 'webex sync');
+  // Unknown Webex field names fail at cold start, listing the known ones.
+  const fieldMap = parseWebexFieldMap(config.WEBEX_FIELD_MAP);
+  const { log, metrics } = options.observability ?? powertoolsObservability(SERVICE_NAMES.webexSync);
+  const runtime = createRuntime(config, log, options);
+  // Credentials are read once per container (cold start), never logged.
+  const clients = loadCredentials(config).then((credentials) => ({
+    hubspot: new HubSpotContacts(
+      createHubSpotApis({
+        accessToken: requireCredential(credentials, 'hubspotToken', 'HUBSPOT_TOKEN'),
+        baseUrl: config.HUBSPOT_BASE_URL,
+      }),
+      runtime.caller,
+    ),
+    webex: new WebexClient(
+      { token: requireCredential(credentials, 'webexToken', 'WEBEX_TOKEN'), apiUrl: config.WEBEX_API_URL },
+      runtime.caller,
+    ),
+  }));
+
+  return async (_event, context) => {
+    const { hubspot, webex } = await clients;
+    const report = await syncWebex({
+      webex,
+      hubspot,
+      store: runtime.store,
+      fieldMap,
+      eventIds: config.WEBEX_EVENT_IDS,
+      runId: context.awsRequestId,
+      remainingMs: () => context.getRemainingTimeInMillis(),
+      log,
+      ...(options.sync ? { options: options.sync } : {}),
+    });
+    const calls = runtime.caller.stats();
+    log.info('run finished', {
+      ...report,
+      events: report.events.length,
+      apiCalls: calls.calls,
+      rateLimited: calls.rateLimited,
+      webexDailyUsedFraction: runtime.caller.webexDailyUsedFraction(),
+    });
+    metrics.publish(
+      {},
+      {
+        [METRIC_NAMES.successfulRun]: { value: 1, unit: 'Count' },
+        [METRIC_NAMES.recordsFlagged]: {
+          value: report.created + report.updated + report.failed,
+          unit: 'Count',
+        },
+        [METRIC_NAMES.recordsSynced]: { value: report.created + report.updated, unit: 'Count' },
+        [METRIC_NAMES.recordsRejected]: { value: report.quarantined + report.failed, unit: 'Count' },
+        [METRIC_NAMES.hubSpotDailyBudgetUsedPercent]: {
+          value: Math.round(runtime.caller.dailyUsedFraction() * 1000) / 10,
+          unit: 'Percent',
+        },
+      },
+    );
+    return report;
+  };
+}
+
+let coldStart: WebexSyncHandler | undefined;
+
+/** The deployed entry point: the factory applied to process.env on the first (cold) invocation. */
+export const handler: WebexSyncHandler = (event, context) => {
+  coldStart ??= createHandler(process.env);
+  return coldStart(event, context);
+};

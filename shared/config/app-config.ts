@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { normalizeLabel } from '../schema/normalize';
+import { isWebexField, WEBEX_FIELDS } from '../webex/fields';
 import { REQUIRED_LEAD_FIELDS, TRIPLESEAT_LEAD_FIELDS } from './tripleseat-fields';
 
 const VENUE_ID = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
@@ -148,7 +149,17 @@ function crossCheck(config: AppConfig): string[] {
     }
   });
 
-  if (config.webex) claimSecret(secretOwners, config.webex.secretName, 'webex', problems);
+  if (config.webex) {
+    claimSecret(secretOwners, config.webex.secretName, 'webex', problems);
+    const fields = Object.values(config.webex.fieldMap);
+    for (const field of fields.filter((name) => !isWebexField(name))) {
+      problems.push(
+        `webex: fieldMap names unknown Webex field '${field}' (known: ${WEBEX_FIELDS.join(', ')})`,
+      );
+    }
+    if (!fields.includes('email'))
+      problems.push("webex: fieldMap must map a HubSpot label to 'email' (people are keyed by email)");
+  }
   if (config.webhookSecretName) claimSecret(secretOwners, config.webhookSecretName, 'webhook', problems);
   return problems;
 }

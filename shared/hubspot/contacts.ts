@@ -129,8 +129,13 @@ export class HubSpotContacts implements HubSpotContactsPort, HubSpotUpsertPort {
   async upsertByEmail(inputs: readonly UpsertByEmail[]) {
     const results: Array<{ email: string; id: string; created: boolean }> = [];
     const failed: RecordFailure[] = [];
+    // HubSpot lowercases emails and refuses a batch that repeats one ("Duplicate IDs"): merge by the
+    // lowercased address, which is also how results and failures are keyed below.
     const merged = new Map<string, Record<string, string>>();
-    for (const input of inputs) merged.set(input.email, { ...merged.get(input.email), ...input.properties });
+    for (const input of inputs) {
+      const email = input.email.trim().toLowerCase();
+      merged.set(email, { ...merged.get(email), ...input.properties });
+    }
     for (const chunk of chunks([...merged], BATCH_LIMIT)) {
       const response = await hubspotCall(
         this.caller,

@@ -64,6 +64,20 @@ describe('Function: validateAppConfig', () => {
     ]);
   });
 
+  it('names unknown Webex fields and a Webex map without email', () => {
+    const problems = problemsOf({
+      venues: [venue('a')],
+      webex: { eventIds: [], fieldMap: { 'First Name': 'profile.firstname' }, secretName: 'webex' },
+    });
+
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^webex: fieldMap names unknown Webex field 'profile.firstname' \(known: email, /,
+      ),
+      "webex: fieldMap must map a HubSpot label to 'email' (people are keyed by email)",
+    ]);
+  });
+
   it('names unknown Tripleseat fields and missing required ones', () => {
     const problems = problemsOf({
       venues: [venue('a', { fieldMap: { first_name: 'First Name', boat_brand: 'Boat Brand' } })],

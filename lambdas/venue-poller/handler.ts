@@ -9,7 +9,7 @@ import { METRIC_NAMES, SERVICE_NAMES } from '../../shared/observability/metric-n
 import { loadCredentials, requireCredential } from '../../shared/runtime/credentials';
 import { PollerEnvSchema, parseEnv } from '../../shared/runtime/env';
 import { powertoolsObservability, type Observability } from '../../shared/runtime/observability';
-import { createRuntime, type RuntimeOverrides } from '../../shared/runtime/resources';
+import { apiCallsSince, createRuntime, type RuntimeOverrides } from '../../shared/runtime/resources';
 import { pollVenue, type PollReport, type PollVenueDeps } from '../../shared/sync/poll-venue';
 import { TripleseatClient } from '../../shared/tripleseat/client';
 
@@ -53,6 +53,7 @@ export function createHandler(
 
   return async (_event, context) => {
     const { hubspot, tripleseat } = await clients;
+    const callsThisRun = apiCallsSince(runtime.caller);
     const report = await pollVenue({
       venue: {
         id: config.VENUE_ID,
@@ -72,7 +73,7 @@ export function createHandler(
       log,
       onStep: options.onStep,
     });
-    const calls = runtime.caller.stats();
+    const calls = callsThisRun();
     log.info('run finished', {
       ...report,
       rejections: report.rejections.length,

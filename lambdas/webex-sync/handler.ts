@@ -9,7 +9,7 @@ import { METRIC_NAMES, SERVICE_NAMES } from '../../shared/observability/metric-n
 import { loadCredentials, requireCredential } from '../../shared/runtime/credentials';
 import { WebexEnvSchema, parseEnv } from '../../shared/runtime/env';
 import { powertoolsObservability, type Observability } from '../../shared/runtime/observability';
-import { createRuntime, type RuntimeOverrides } from '../../shared/runtime/resources';
+import { apiCallsSince, createRuntime, type RuntimeOverrides } from '../../shared/runtime/resources';
 import { syncWebex, type SyncWebexOptions, type WebexSyncReport } from '../../shared/sync/sync-webex';
 import { WebexClient } from '../../shared/webex/client';
 import { parseWebexFieldMap } from '../../shared/webex/fields';
@@ -51,6 +51,7 @@ export function createHandler(
 
   return async (_event, context) => {
     const { hubspot, webex } = await clients;
+    const callsThisRun = apiCallsSince(runtime.caller);
     const report = await syncWebex({
       webex,
       hubspot,
@@ -62,7 +63,7 @@ export function createHandler(
       log,
       ...(options.sync ? { options: options.sync } : {}),
     });
-    const calls = runtime.caller.stats();
+    const calls = callsThisRun();
     log.info('run finished', {
       ...report,
       events: report.events.length,

@@ -3,7 +3,13 @@
  * ApiCaller (limiters + retry policy + the portal's shared HubSpot budget).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createApiCaller, SharedBudget, type VenueSyncApiCaller } from '../rate-limit';
+import {
+  createApiCaller,
+  SharedBudget,
+  type ApiCallStats,
+  type ApiName,
+  type VenueSyncApiCaller,
+} from '../rate-limit';
 import type { ApiCallEvent } from '../rate-limit/api-caller';
 import { ReconciliationStore } from '../reconciliation';
 import type { DecisionLog } from '../sync/decision-log';
@@ -70,5 +76,26 @@ export function createRuntime(
     store: new ReconciliationStore({ client: dynamo, tableName: env.TABLE_NAME, now }),
     caller,
     now,
+  };
+}
+
+/**
+ * The caller lives as long as the container, so its counters add up across invocations; a run
+ * reports only its own calls: take a snapshot at the start, ask for the difference at the end.
+ */
+export function apiCallsSince(caller: Pick<VenueSyncApiCaller, 'stats'>): () => ApiCallStats {
+  const before = structuredClone(caller.stats());
+  return () => {
+    const now = caller.stats();
+    const minus = (a: Record<ApiName, number>, b: Record<ApiName, number>) =>
+      Object.fromEntries(Object.entries(a).map(([api, n]) => [api, n - b[api as ApiName]])) as Record<
+        ApiName,
+        number
+      >;
+    return {
+      calls: minus(now.calls, before.calls),
+      rateLimited: minus(now.rateLimited, before.rateLimited),
+      retries: minus(now.retries, before.retries),
+    };
   };
 }

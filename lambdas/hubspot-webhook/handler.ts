@@ -15,6 +15,7 @@ import { SERVICE_NAMES } from '../../shared/observability/metric-names';
 import { loadCredentials, requireCredential } from '../../shared/runtime/credentials';
 import { WebhookEnvSchema, parseEnv } from '../../shared/runtime/env';
 import { powertoolsObservability, type Observability } from '../../shared/runtime/observability';
+import { onFirstInvocation } from '../../shared/runtime/lambda-entry';
 import { createFlagRouter, routeDelivery } from '../../shared/webhook/route';
 import { WEBHOOK_METRIC_NAMES } from '../../shared/observability/metric-names';
 import {
@@ -205,10 +206,5 @@ function createLambdaClient(
   });
 }
 
-let coldStart: HubSpotWebhookHandler | undefined;
-
-/** The deployed entry point: the factory applied to process.env on the first (cold) invocation. */
-export const handler: HubSpotWebhookHandler = (event, context) => {
-  coldStart ??= createHandler(process.env);
-  return coldStart(event, context);
-};
+/** The deployed entry point (see onFirstInvocation). */
+export const handler: HubSpotWebhookHandler = onFirstInvocation(() => createHandler(process.env));

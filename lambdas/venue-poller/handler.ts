@@ -5,10 +5,15 @@
 import type { Context } from 'aws-lambda';
 import { createHubSpotApis } from '../../shared/hubspot/sdk';
 import { HubSpotContacts } from '../../shared/hubspot/contacts';
-import { METRIC_NAMES, SERVICE_NAMES } from '../../shared/observability/metric-names';
+import { SERVICE_NAMES } from '../../shared/observability/metric-names';
 import { loadCredentials, requireCredential } from '../../shared/runtime/credentials';
 import { PollerEnvSchema, parseEnv } from '../../shared/runtime/env';
-import { powertoolsObservability, type Observability } from '../../shared/runtime/observability';
+import {
+  powertoolsObservability,
+  syncRunMetrics,
+  type Observability,
+} from '../../shared/runtime/observability';
+import { onFirstInvocation } from '../../shared/runtime/lambda-entry';
 import { apiCallsSince, createRuntime, type RuntimeOverrides } from '../../shared/runtime/resources';
 import { pollVenue, type PollReport, type PollVenueDeps } from '../../shared/sync/poll-venue';
 import { TripleseatClient } from '../../shared/tripleseat/client';
@@ -82,25 +87,16 @@ export function createHandler(
     });
     metrics.publish(
       { venue: config.VENUE_ID },
-      {
-        [METRIC_NAMES.successfulRun]: { value: 1, unit: 'Count' },
-        [METRIC_NAMES.recordsFlagged]: { value: report.flagged, unit: 'Count' },
-        [METRIC_NAMES.recordsSynced]: { value: report.created, unit: 'Count' },
-        [METRIC_NAMES.recordsRejected]: { value: report.rejected + report.quarantined, unit: 'Count' },
-        [METRIC_NAMES.hubSpotDailyBudgetUsedPercent]: {
-          value: Math.round(runtime.caller.dailyUsedFraction() * 1000) / 10,
-          unit: 'Percent',
-        },
-      },
+      syncRunMetrics({
+        flagged: report.flagged,
+        synced: report.created,
+        rejected: report.rejected + report.quarantined,
+        hubspotDailyUsedFraction: runtime.caller.dailyUsedFraction(),
+      }),
     );
     return report;
   };
 }
 
-let coldStart: VenuePollerHandler | undefined;
-
-/** The deployed entry point: the factory applied to process.env on the first (cold) invocation. */
-export const handler: VenuePollerHandler = (event, context) => {
-  coldStart ??= createHandler(process.env);
-  return coldStart(event, context);
-};
+/** The deployed entry point (see onFirstInvocation). */
+export const handler: VenuePollerHandler = onFirstInvocation(() => createHandler(process.env));

@@ -5,10 +5,15 @@
 import type { Context } from 'aws-lambda';
 import { HubSpotContacts } from '../../shared/hubspot/contacts';
 import { createHubSpotApis } from '../../shared/hubspot/sdk';
-import { METRIC_NAMES, SERVICE_NAMES } from '../../shared/observability/metric-names';
+import { SERVICE_NAMES } from '../../shared/observability/metric-names';
 import { loadCredentials, requireCredential } from '../../shared/runtime/credentials';
 import { WebexEnvSchema, parseEnv } from '../../shared/runtime/env';
-import { powertoolsObservability, type Observability } from '../../shared/runtime/observability';
+import {
+  powertoolsObservability,
+  syncRunMetrics,
+  type Observability,
+} from '../../shared/runtime/observability';
+import { onFirstInvocation } from '../../shared/runtime/lambda-entry';
 import { apiCallsSince, createRuntime, type RuntimeOverrides } from '../../shared/runtime/resources';
 import { syncWebex, type SyncWebexOptions, type WebexSyncReport } from '../../shared/sync/sync-webex';
 import { WebexClient } from '../../shared/webex/client';
@@ -73,28 +78,16 @@ export function createHandler(
     });
     metrics.publish(
       {},
-      {
-        [METRIC_NAMES.successfulRun]: { value: 1, unit: 'Count' },
-        [METRIC_NAMES.recordsFlagged]: {
-          value: report.created + report.updated + report.failed,
-          unit: 'Count',
-        },
-        [METRIC_NAMES.recordsSynced]: { value: report.created + report.updated, unit: 'Count' },
-        [METRIC_NAMES.recordsRejected]: { value: report.quarantined + report.failed, unit: 'Count' },
-        [METRIC_NAMES.hubSpotDailyBudgetUsedPercent]: {
-          value: Math.round(runtime.caller.dailyUsedFraction() * 1000) / 10,
-          unit: 'Percent',
-        },
-      },
+      syncRunMetrics({
+        flagged: report.created + report.updated + report.failed,
+        synced: report.created + report.updated,
+        rejected: report.quarantined + report.failed,
+        hubspotDailyUsedFraction: runtime.caller.dailyUsedFraction(),
+      }),
     );
     return report;
   };
 }
 
-let coldStart: WebexSyncHandler | undefined;
-
-/** The deployed entry point: the factory applied to process.env on the first (cold) invocation. */
-export const handler: WebexSyncHandler = (event, context) => {
-  coldStart ??= createHandler(process.env);
-  return coldStart(event, context);
-};
+/** The deployed entry point (see onFirstInvocation). */
+export const handler: WebexSyncHandler = onFirstInvocation(() => createHandler(process.env));

@@ -5,7 +5,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { METRICS_NAMESPACE } from '../observability/metric-names';
+import { METRIC_NAMES, METRICS_NAMESPACE } from '../observability/metric-names';
 import type { DecisionLog } from '../sync/decision-log';
 
 export interface MetricSink {
@@ -38,6 +38,25 @@ export function powertoolsObservability(serviceName: string): Observability {
         }
         metrics.publishStoredMetrics();
       },
+    },
+  };
+}
+
+/** The metrics a scheduled sync run publishes (the stack's alarms and dashboard read these names). */
+export function syncRunMetrics(run: {
+  flagged: number;
+  synced: number;
+  rejected: number;
+  hubspotDailyUsedFraction: number;
+}): Parameters<MetricSink['publish']>[1] {
+  return {
+    [METRIC_NAMES.successfulRun]: { value: 1, unit: 'Count' },
+    [METRIC_NAMES.recordsFlagged]: { value: run.flagged, unit: 'Count' },
+    [METRIC_NAMES.recordsSynced]: { value: run.synced, unit: 'Count' },
+    [METRIC_NAMES.recordsRejected]: { value: run.rejected, unit: 'Count' },
+    [METRIC_NAMES.hubSpotDailyBudgetUsedPercent]: {
+      value: Math.round(run.hubspotDailyUsedFraction * 1000) / 10,
+      unit: 'Percent',
     },
   };
 }

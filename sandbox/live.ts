@@ -1,0 +1,151 @@
+/**
+ * `npm start`: the accelerated schedule. Every 5 simulated minutes each venue's poller runs (as its
+ * EventBridge schedule would: concurrently, overlaps settled by the poller's lease); every 15 the Webex
+ * sync, after the sandbox has edited, added and (once) re-issued ids of attendees; between polls a
+ * marketer ticks a few flags (some on flawed contacts, some re-ticks of synced ones) and, every other
+ * time, HubSpot's signed webhook delivery for those ticks wakes the venue's poller early. Ctrl-C (or
+ * SIGTERM) stops: in-flight runs finish, servers close, the cursor comes back, exit 0.
+ */
+import { DemoMarketer, seedDemo } from './demo-data';
+import { InPlaceRenderer, SHOW_CURSOR, renderFrame, renderLine, type Schedule } from './live-view';
+import { SandboxRunner } from './runner';
+import { World } from './world';
+
+const POLL_EVERY_MS = 5 * 60_000;
+const WEBEX_EVERY_MS = 15 * 60_000;
+const REDRAW_EVERY_MS = 500;
+const SCHEDULER_TICK_MS = 50;
+/** How long Ctrl-C waits for in-flight runs before closing anyway. */
+const STOP_GRACE_MS = 5_000;
+
+export async function runLive(options: { timeScale: number; out: NodeJS.WriteStream }): Promise<number> {
+  const { out } = options;
+  const tty = out.isTTY === true;
+  const startedReal = Date.now();
+  if (tty) out.write('venue-sync sandbox: starting dynalite and the simulators…\n');
+  const world = await World.start({ timeScale: options.timeScale });
+  const runner = await SandboxRunner.start(world);
+  const seed = seedDemo(world);
+  runner.configureWebex(seed.webexEvents.map((event) => event.id));
+  const marketer = new DemoMarketer(world);
+  const renderer = tty ? new InPlaceRenderer(out) : undefined;
+
+  const t0 = world.clock.now();
+  const schedule: Schedule = {
+    timeScale: options.timeScale,
+    cycle: 0,
+    nextPollAt: t0,
+    nextWebexAt: t0,
+    nextMarketerAt: t0 + POLL_EVERY_MS / 2,
+    realElapsedMs: 0,
+    stopping: false,
+  };
+  // Requests that went through a poll at least once: candidates for a marketer's re-tick.
+  const synced = seed.contacts
+    .filter((contact) => 'lead' in contact.expect)
+    .flatMap((contact) => contact.flags.map((venueId) => ({ contactId: contact.contactId, venueId })));
+  let pendingTicks: Array<{ contactId: string; venueId: string }> = [];
+  let bursts = 0;
+  let webexCycles = 0;
+
+  const draw = () => {
+    schedule.realElapsedMs = Date.now() - startedReal;
+    renderer?.draw(renderFrame(world, runner.stats, schedule));
+  };
+
+  const pollCycle = () => {
+    schedule.cycle += 1;
+    synced.push(...pendingTicks);
+    pendingTicks = [];
+    const runs = world.config.venues.map((venue) => runner.poll(venue.id, 'schedule'));
+    if (!renderer) {
+      void Promise.allSettled(runs).then(() => {
+        schedule.realElapsedMs = Date.now() - startedReal;
+        out.write(`${renderLine(world, runner.stats, schedule)}\n`);
+      });
+    }
+  };
+
+  const webexCycle = () => {
+    webexCycles += 1;
+    const changes = runner.stats.webex.changes;
+    if (webexCycles > 1) {
+      for (const eventId of runner.stats.webex.eventIds) {
+        changes.mutated += world.webex.mutateRandomly(eventId, 0.03).length;
+        changes.added += world.webex.seedAttendees(eventId, 3).length;
+      }
+    }
+    // Once, the first event re-issues every attendee id: the sync must follow, not duplicate.
+    if (webexCycles === 2) {
+      const firstEvent = runner.stats.webex.eventIds[0];
+      if (firstEvent !== undefined) {
+        world.webex.rollIds(firstEvent);
+        changes.idRolls += 1;
+      }
+    }
+    void runner.syncWebex();
+  };
+
+  const marketerBurst = () => {
+    bursts += 1;
+    const ticks = marketer.newRequests(2 + Math.floor(bursts % 3));
+    if (synced.length > 0 && marketer.chance(0.5)) ticks.push(marketer.retick(synced));
+    pendingTicks.push(...ticks);
+    if (bursts % 2 === 1) void runner.deliverWebhook(ticks);
+    // Once, somebody posts a delivery with a wrong signature: 401, nothing invoked.
+    if (bursts === 4) void runner.deliverWebhook(ticks.slice(0, 1), { forge: true });
+  };
+
+  const stop = waitForStopSignal();
+  const scheduler = setInterval(() => {
+    if (schedule.stopping) return;
+    const now = world.clock.now();
+    if (now >= schedule.nextPollAt) {
+      schedule.nextPollAt += POLL_EVERY_MS;
+      pollCycle();
+    }
+    if (now >= schedule.nextWebexAt) {
+      schedule.nextWebexAt += WEBEX_EVERY_MS;
+      webexCycle();
+    }
+    if (now >= schedule.nextMarketerAt) {
+      schedule.nextMarketerAt += POLL_EVERY_MS;
+      marketerBurst();
+    }
+  }, SCHEDULER_TICK_MS);
+  const redraw = renderer ? setInterval(draw, REDRAW_EVERY_MS) : undefined;
+  try {
+    draw();
+    await stop;
+    schedule.stopping = true;
+    clearInterval(scheduler);
+    draw();
+    await Promise.race([runner.idle(), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS))]);
+    draw();
+  } finally {
+    clearInterval(scheduler);
+    if (redraw) clearInterval(redraw);
+    if (renderer) out.write(SHOW_CURSOR);
+    await runner.close();
+    await world.close();
+  }
+  out.write('venue-sync sandbox: stopped; servers closed.\n');
+  return 0;
+}
+
+/** Resolves on the first Ctrl-C (or SIGTERM); a second one exits at once, cursor restored. */
+function waitForStopSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let signals = 0;
+    const onSignal = () => {
+      signals += 1;
+      if (signals === 1) resolve();
+      else {
+        process.stdout.write(`${SHOW_CURSOR}\nvenue-sync sandbox: stopped without waiting.\n`);
+        process.exit(130);
+      }
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

@@ -2,6 +2,7 @@
  * `npm start`: the whole product on one machine (DESIGN.md section 9). Argument parsing only; the
  * live run is sandbox/live.ts, the one-cycle run sandbox/once.ts.
  */
+import '../shared/runtime/local-node';
 import { Command, InvalidArgumentError } from 'commander';
 import { runLive } from './live';
 import { runOnce } from './once';

@@ -1,0 +1,163 @@
+/**
+ * `venue-sync run <venue>`: with `--dry-run`, the read-only plan of the next tick (planVenue); without,
+ * the real venue poller handler invoked once in this process, exactly as a schedule tick would.
+ */
+import { randomUUID } from 'node:crypto';
+import { createHandler } from '../../lambdas/venue-poller/handler';
+import type { Observability } from '../runtime/observability';
+import type { PollReport } from '../sync/poll-venue';
+import { planVenue, type VenuePlan } from '../sync/plan-venue';
+import { OpsContext, OpsError } from './context';
+import { formatTime, renderTable } from './io';
+
+export async function planRun(
+  ctx: OpsContext,
+  venueId: string,
+  onProgress?: (done: number, total: number) => void,
+): Promise<VenuePlan> {
+  const venue = ctx.venue(venueId);
+  const found = await ctx.credentials(venue);
+  const hubspot = ctx.hubspotContacts(OpsContext.hubspotToken(found));
+  return planVenue({
+    venue,
+    hubspot,
+    store: ctx.store,
+    now: ctx.now,
+    hasOauth: Boolean(found.credentials.tripleseatOauthToken),
+    options: { ...(onProgress ? { onProgress } : {}) },
+  });
+}
+
+/** The poller's environment (DESIGN.md section 3) for one venue, from the config and the CLI's settings. */
+export function pollerEnvFor(
+  ctx: OpsContext,
+  venueId: string,
+  useConfigSecret: boolean,
+): Record<string, string> {
+  const venue = ctx.venue(venueId);
+  const env = ctx.env;
+  if (!env.TABLE_NAME)
+    throw new OpsError('run needs the reconciliation table: set TABLE_NAME (or --table-name)');
+  const secretArn = env.SECRET_ARN ?? (useConfigSecret ? venue.secretName : undefined);
+  const defined = (entries: Record<string, string | number | undefined>): Record<string, string> =>
+    Object.fromEntries(
+      Object.entries(entries)
+        .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
+        .map(([name, value]) => [name, String(value)]),
+    );
+  return defined({
+    VENUE_ID: venue.id,
+    SYNC_FLAG_LABEL: venue.syncFlagLabel,
+    FIELD_MAP: JSON.stringify(venue.fieldMap),
+    WRITEBACK_MAP: venue.writeBack ? JSON.stringify(venue.writeBack) : undefined,
+    TRIPLESEAT_LEAD_FORM_ID: venue.tripleseatLeadFormId,
+    TRIPLESEAT_LOCATION_ID: venue.tripleseatLocationId,
+    TRIPLESEAT_BASE_URI: env.TRIPLESEAT_BASE_URI,
+    TABLE_NAME: env.TABLE_NAME,
+    HUBSPOT_BASE_URL: env.HUBSPOT_BASE_URL,
+    HUBSPOT_TEN_SECOND_LIMIT: env.HUBSPOT_TEN_SECOND_LIMIT,
+    HUBSPOT_DAILY_LIMIT: env.HUBSPOT_DAILY_LIMIT,
+    HUBSPOT_PORTAL_KEY: env.HUBSPOT_PORTAL_KEY,
+    AWS_ENDPOINT_URL_DYNAMODB: env.AWS_ENDPOINT_URL_DYNAMODB,
+    AWS_REGION: env.AWS_REGION,
+    VENUE_SYNC_TIME_SCALE: env.VENUE_SYNC_TIME_SCALE,
+    ...(secretArn
+      ? { SECRET_ARN: secretArn }
+      : {
+          HUBSPOT_TOKEN: env.HUBSPOT_TOKEN,
+          TRIPLESEAT_PUBLIC_KEY: env.TRIPLESEAT_PUBLIC_KEY,
+          TRIPLESEAT_OAUTH_TOKEN: env.TRIPLESEAT_OAUTH_TOKEN,
+        }),
+  });
+}
+
+/** One real tick of the venue's poller, in this process (the handler as deployed, not a copy). */
+export async function runOnce(
+  ctx: OpsContext,
+  venueId: string,
+  options: { observability: Observability; timeoutMs: number; useConfigSecret: boolean },
+): Promise<PollReport> {
+  const handler = createHandler(pollerEnvFor(ctx, venueId, options.useConfigSecret), {
+    observability: options.observability,
+    now: ctx.now,
+  });
+  const deadline = Date.now() + options.timeoutMs;
+  return handler(
+    {},
+    { awsRequestId: `cli-${randomUUID()}`, getRemainingTimeInMillis: () => deadline - Date.now() },
+  );
+}
+
+export function renderPlan(plan: VenuePlan): string {
+  const lines = [`Dry run for venue '${plan.venueId}': nothing was written.`];
+  lines.push(`  flagged in HubSpot: ${plan.backlog}`);
+  if (plan.leaseHeldUntil !== undefined) {
+    lines.push(`  a run holds the lease until ${formatTime(plan.leaseHeldUntil)}; the next tick may skip`);
+  }
+  lines.push('', `Leads to create (${plan.leadsToCreate.length}):`);
+  if (plan.leadsToCreate.length > 0) {
+    lines.push(
+      indent(
+        renderTable(
+          ['contact', 'flag set at', 'attempt', 'fields sent'],
+          plan.leadsToCreate.map((lead) => [
+            lead.contactId,
+            lead.flagSetAt,
+            `${lead.attempt}${lead.lookupFirst ? ' (OAuth lookup first)' : ''}`,
+            lead.fields.join(', '),
+          ]),
+        ),
+      ),
+    );
+  }
+  lines.push('', `Rejections (${plan.rejections.length}):`);
+  for (const rejection of plan.rejections) {
+    lines.push(`  ${rejection.contactId}: ${rejection.reason}`);
+  }
+  lines.push('', `Already decided by an earlier run (${plan.alreadyDecided.length}):`);
+  for (const decided of plan.alreadyDecided) {
+    const what =
+      decided.action === 'finish'
+        ? 'clear the flag and write back'
+        : decided.action === 'leave'
+          ? 'another run is working on it; left alone'
+          : 'attempts exhausted; quarantined';
+    lines.push(
+      `  ${decided.contactId}: ${decided.state}${decided.leadId ? ` (lead ${decided.leadId})` : ''}; ${what}`,
+    );
+  }
+  lines.push(
+    '',
+    `Flags to clear (${plan.flagsToClear.length})${plan.writesBackStatus ? ', with status:' : ':'}`,
+  );
+  for (const clear of plan.flagsToClear) {
+    lines.push(`  ${clear.contactId}${plan.writesBackStatus ? `: "${clear.statusText}"` : ''}`);
+  }
+  if (plan.staleSearchHits.length > 0) {
+    lines.push(
+      '',
+      `Search still lists ${plan.staleSearchHits.length} contact(s) whose flag is already cleared (index lag): ` +
+        plan.staleSearchHits.join(', '),
+    );
+  }
+  return lines.join('\n');
+}
+
+export function renderPollReport(report: PollReport): string {
+  const lines = [
+    `Ran venue '${report.venueId}' once: ${report.status}`,
+    `  flagged ${report.flagged}, created ${report.created}, rejected ${report.rejected}, ` +
+      `retried ${report.retried}, quarantined ${report.quarantined}, resumed ${report.resumed}, ` +
+      `flags cleared ${report.flagsCleared}, backlog at start ${report.backlog}`,
+  ];
+  for (const rejection of report.rejections)
+    lines.push(`  rejected ${rejection.contactId}: ${rejection.reason}`);
+  return lines.join('\n');
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}

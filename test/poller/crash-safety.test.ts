@@ -24,7 +24,9 @@ async function crashingTick(w: World, venueId: string, step: PollStep, contactId
       if (at === step && id === contactId) throw new SimulatedCrash(`crash at ${step}`);
     },
   });
-  return handler({}, { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 240_000 }).catch((error) => error);
+  return handler({}, { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 240_000 }).catch(
+    (error) => error,
+  );
 }
 
 function leadsFor(w: World, venueId: string, contactId: string) {
@@ -33,7 +35,9 @@ function leadsFor(w: World, venueId: string, contactId: string) {
 }
 
 function ledgerOf(w: World, venueId: string) {
-  return new ReconciliationStore({ client: w.dynamo.client, tableName: w.dynamo.tableName }).listLedger(venueId);
+  return new ReconciliationStore({ client: w.dynamo.client, tableName: w.dynamo.tableName }).listLedger(
+    venueId,
+  );
 }
 
 describe('Engine: pollVenue crash safety', () => {

@@ -8,7 +8,8 @@ import { capturingObservability, tickPoller, useWorld, validContact } from '../h
 
 const world = useWorld();
 
-const store = (w: World) => new ReconciliationStore({ client: w.dynamo.client, tableName: w.dynamo.tableName });
+const store = (w: World) =>
+  new ReconciliationStore({ client: w.dynamo.client, tableName: w.dynamo.tableName });
 const leadsFor = (w: World, venueId: string, contactId: string) => {
   const email = w.hubspot.getContact(contactId)?.properties['email'];
   return w.tripleseat.leads(venueId).filter((lead) => lead.email_address === email);
@@ -44,7 +45,9 @@ describe('Engine: pollVenue lifecycle', () => {
     const rejected = w.hubspot.getContact(noLastName)?.properties;
     expect(rejected?.['tripleseat_status_venue_a']).toBe('Rejected: last name missing');
     expect(rejected?.[w.flagProperty('venue-a')]).toBe('false');
-    expect((await store(w).listLedger('venue-a')).find((e) => e.contactId === noLastName)?.state).toBe('REJECTED');
+    expect((await store(w).listLedger('venue-a')).find((e) => e.contactId === noLastName)?.state).toBe(
+      'REJECTED',
+    );
   });
 
   it('treats a Tripleseat 200 with errors as a rejection naming the field', async () => {
@@ -83,7 +86,9 @@ describe('Engine: pollVenue lifecycle', () => {
     const contact = validContact(w);
     w.tick(contact, 'venue-a');
 
-    const error = await tickPoller(w, 'venue-a', { env: { TRIPLESEAT_PUBLIC_KEY: 'ts-pk-revoked' } }).catch((e) => e);
+    const error = await tickPoller(w, 'venue-a', { env: { TRIPLESEAT_PUBLIC_KEY: 'ts-pk-revoked' } }).catch(
+      (e) => e,
+    );
     await tickPoller(w, 'venue-a');
 
     expect(error).toBeInstanceOf(AuthError);
@@ -122,7 +127,12 @@ describe('Engine: pollVenue lifecycle', () => {
 
   it('never crashes on malformed contacts: each is rejected with a reason naming the field', async () => {
     const w = world();
-    const text = fc.oneof(fc.constant(''), fc.string({ maxLength: 40 }), fc.constant('   '), fc.constant('\u0000x'));
+    const text = fc.oneof(
+      fc.constant(''),
+      fc.string({ maxLength: 40 }),
+      fc.constant('   '),
+      fc.constant('\u0000x'),
+    );
     const contactArb = fc.record({
       firstname: text,
       lastname: text,
@@ -153,7 +163,8 @@ describe('Engine: pollVenue lifecycle', () => {
         /first name|last name|email address|phone number|guest count|event date|Tripleseat/,
       );
     }
-    for (const id of ids) expect(w.hubspot.getContact(id)?.properties[w.flagProperty('venue-b')]).toBe('false');
+    for (const id of ids)
+      expect(w.hubspot.getContact(id)?.properties[w.flagProperty('venue-b')]).toBe('false');
   });
 });
 
@@ -182,7 +193,9 @@ describe('Engine: pollVenue label resolution', () => {
     }).catch((e) => e);
 
     expect(error).toBeInstanceOf(LabelResolutionError);
-    expect(error.message).toMatch(/'Tripleseat Sync - Venue C' not found; closest: 'Tripleseat Sync - Venue [AB]' \(0\.\d+/);
+    expect(error.message).toMatch(
+      /'Tripleseat Sync - Venue C' not found; closest: 'Tripleseat Sync - Venue [AB]' \(0\.\d+/,
+    );
     expect(w.tripleseat.allLeads()).toHaveLength(leadsBefore);
   });
 });

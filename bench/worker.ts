@@ -1,0 +1,47 @@
+/** Runs one side's scenarios (ours or naive) in its own process and prints the results as JSON. */
+import '../shared/runtime/local-node';
+import { LATENCY_MS, plans, type SidePlan } from './plan';
+import { progress } from './harness';
+import { naiveSearchCapProbe, pollerDrain, webexDrain, webexResyncs, type Side } from './scenarios';
+import { WEBEX_TIMEOUT_MS } from './harness';
+
+export async function runSide(side: Side, quick: boolean) {
+  const plan: SidePlan = plans(quick)[side];
+  const at = (timeScale: number) => ({ timeScale, latencyMs: LATENCY_MS });
+  progress(
+    `${side}: poller, ${plan.pollerCalls.contacts} flagged contacts (k=${plan.pollerCalls.timeScale})`,
+  );
+  const pollerCalls = await pollerDrain(
+    side,
+    plan.pollerCalls.contacts,
+    at(plan.pollerCalls.timeScale),
+    plan.pollerCalls.maxTicks,
+  );
+  progress(`${side}: Webex first sync + re-syncs, ${plan.webexResyncs.attendees} attendees`);
+  const webex = await webexResyncs(side, plan.webexResyncs.attendees, at(plan.webexResyncs.timeScale));
+  progress(`${side}: Webex drain, ${plan.webexDrain.attendees} attendees`);
+  // The naive pass runs without a Lambda timeout: it has no checkpoint, so a pass longer than the
+  // timeout would restart from page 1 every run and never finish; we measure the pass instead.
+  const webexDrainResult = await webexDrain(
+    side,
+    plan.webexDrain.attendees,
+    at(plan.webexDrain.timeScale),
+    side === 'naive' ? Number.POSITIVE_INFINITY : WEBEX_TIMEOUT_MS,
+  );
+  const capProbe = plan.capProbe
+    ? (progress(`${side}: search cap probe, ${plan.capProbe.contacts} flagged`),
+      await naiveSearchCapProbe(plan.capProbe.contacts, at(plan.capProbe.timeScale)))
+    : undefined;
+  progress(
+    `${side}: poller drain, ${plan.pollerDrain.contacts} flagged contacts (k=${plan.pollerDrain.timeScale})`,
+  );
+  const drain = await pollerDrain(
+    side,
+    plan.pollerDrain.contacts,
+    at(plan.pollerDrain.timeScale),
+    plan.pollerDrain.maxTicks,
+  );
+  return { side, plan, pollerCalls, webex, webexDrain: webexDrainResult, drain, capProbe };
+}
+
+export type SideResult = Awaited<ReturnType<typeof runSide>>;

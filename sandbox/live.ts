@@ -9,6 +9,7 @@
 import { DemoMarketer, seedDemo } from './demo-data';
 import { InPlaceRenderer, SHOW_CURSOR, renderFrame, renderLine, type Schedule } from './live-view';
 import { SandboxRunner } from './runner';
+import { CLI_ENV_DIR, removeCliEnv, writeCliEnv } from './cli-env';
 import { World } from './world';
 
 const POLL_EVERY_MS = 5 * 60_000;
@@ -25,6 +26,11 @@ export async function runLive(options: { timeScale: number; out: NodeJS.WriteStr
   if (tty) out.write('venue-sync sandbox: starting dynalite and the simulators…\n');
   const world = await World.start({ timeScale: options.timeScale });
   const runner = await SandboxRunner.start(world);
+  const envFiles = await writeCliEnv(world);
+  out.write(
+    `venue-sync sandbox: for the ops CLI in another terminal: set -a; . ${envFiles[0]}; set +a; ` +
+      `npx venue-sync status (one env file per venue in ${CLI_ENV_DIR}/)\n`,
+  );
   const seed = seedDemo(world);
   runner.configureWebex(seed.webexEvents.map((event) => event.id));
   const marketer = new DemoMarketer(world);
@@ -128,6 +134,7 @@ export async function runLive(options: { timeScale: number; out: NodeJS.WriteStr
     if (renderer) out.write(SHOW_CURSOR);
     await runner.close();
     await world.close();
+    await removeCliEnv();
   }
   out.write('venue-sync sandbox: stopped; servers closed.\n');
   return 0;

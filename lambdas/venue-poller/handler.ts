@@ -91,6 +91,9 @@ export function createHandler(
         flagged: report.flagged,
         synced: report.created,
         rejected: report.rejected + report.quarantined,
+        retried: report.retried,
+        quarantined: report.quarantined,
+        calls,
         hubspotDailyUsedFraction: runtime.caller.dailyUsedFraction(),
       }),
     );

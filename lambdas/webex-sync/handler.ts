@@ -82,6 +82,9 @@ export function createHandler(
         flagged: report.created + report.updated + report.failed,
         synced: report.created + report.updated,
         rejected: report.quarantined + report.failed,
+        retried: report.failed,
+        quarantined: report.quarantined,
+        calls,
         hubspotDailyUsedFraction: runtime.caller.dailyUsedFraction(),
       }),
     );

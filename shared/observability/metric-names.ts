@@ -44,6 +44,16 @@ export const METRIC_NAMES = {
   recordsSynced: 'RecordsSynced',
   /** Percent (0-100) of the HubSpot portal's daily call budget used so far today. Alarm: > 80. */
   hubSpotDailyBudgetUsedPercent: 'HubSpotDailyBudgetUsedPercent',
+  /** Count of records left for a later tick after a temporary failure. Dashboard only. */
+  recordsRetried: 'RecordsRetried',
+  /** Count of records parked for `venue-sync replay` (poller) or quarantined (Webex, no email). */
+  recordsQuarantined: 'RecordsQuarantined',
+  /** Count of API requests this run made (each retry counts), per API: `ApiCalls<Api>`. */
+  apiCallsHubSpot: 'ApiCallsHubSpot',
+  apiCallsTripleseat: 'ApiCallsTripleseat',
+  apiCallsWebex: 'ApiCallsWebex',
+  /** Count of 429 answers this run received, all APIs. */
+  rateLimitedAnswers: 'RateLimitedAnswers',
 } as const;
 
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];

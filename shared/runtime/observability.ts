@@ -6,6 +6,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRIC_NAMES, METRICS_NAMESPACE } from '../observability/metric-names';
+import type { ApiCallStats } from '../rate-limit/types';
 import type { DecisionLog } from '../sync/decision-log';
 
 export interface MetricSink {
@@ -47,9 +48,20 @@ export function syncRunMetrics(run: {
   flagged: number;
   synced: number;
   rejected: number;
+  retried: number;
+  quarantined: number;
+  calls: ApiCallStats;
   hubspotDailyUsedFraction: number;
 }): Parameters<MetricSink['publish']>[1] {
+  const count = (value: number) => ({ value, unit: 'Count' as const });
+  const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, n) => sum + n, 0);
   return {
+    [METRIC_NAMES.recordsRetried]: count(run.retried),
+    [METRIC_NAMES.recordsQuarantined]: count(run.quarantined),
+    [METRIC_NAMES.apiCallsHubSpot]: count(run.calls.calls.hubspot + run.calls.calls['hubspot-search']),
+    [METRIC_NAMES.apiCallsTripleseat]: count(run.calls.calls.tripleseat),
+    [METRIC_NAMES.apiCallsWebex]: count(run.calls.calls.webex),
+    [METRIC_NAMES.rateLimitedAnswers]: count(total(run.calls.rateLimited)),
     [METRIC_NAMES.successfulRun]: { value: 1, unit: 'Count' },
     [METRIC_NAMES.recordsFlagged]: { value: run.flagged, unit: 'Count' },
     [METRIC_NAMES.recordsSynced]: { value: run.synced, unit: 'Count' },

@@ -12,17 +12,24 @@ export interface CapturedLine {
   fields: Record<string, unknown>;
 }
 
+export interface CapturedMetrics {
+  dimensions: Record<string, string>;
+  values: Record<string, { value: number; unit: string }>;
+}
+
 export function capturingObservability(
   lines: CapturedLine[] = [],
-): Observability & { lines: CapturedLine[] } {
+): Observability & { lines: CapturedLine[]; published: CapturedMetrics[] } {
+  const published: CapturedMetrics[] = [];
   const at =
     (level: CapturedLine['level']) =>
     (message: string, fields: Record<string, unknown> = {}) =>
       lines.push({ level, message, fields });
   return {
     lines,
+    published,
     log: { info: at('info'), warn: at('warn'), error: at('error') },
-    metrics: { publish: () => {} },
+    metrics: { publish: (dimensions, values) => published.push({ dimensions, values }) },
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tickPoller, useWorld, validContact } from '../helpers/world';
+import { capturingObservability, tickPoller, useWorld, validContact } from '../helpers/world';
 
 const world = useWorld();
 
@@ -18,7 +18,10 @@ describe('Handler: venue-poller', () => {
 
     // Act
     const reports = [];
-    for (const venue of ['venue-a', 'venue-b', 'marina']) reports.push(await tickPoller(w, venue));
+    const observed = capturingObservability();
+    for (const venue of ['venue-a', 'venue-b', 'marina']) {
+      reports.push(await tickPoller(w, venue, { observability: observed }));
+    }
 
     // Assess
     const emailsIn = (venue: string) =>
@@ -44,6 +47,19 @@ describe('Handler: venue-poller', () => {
     ] as const) {
       expect(w.hubspot.getContact(id)?.properties[w.flagProperty(venue)]).toBe('false');
     }
+    // Each run publishes its metrics under its venue, counting only its own API calls.
+    expect(observed.published[0]).toMatchObject({
+      dimensions: { venue: 'venue-a' },
+      values: {
+        SuccessfulRun: { value: 1 },
+        RecordsFlagged: { value: 2 },
+        RecordsSynced: { value: 2 },
+        RecordsRejected: { value: 0 },
+        ApiCallsTripleseat: { value: 2 },
+        RateLimitedAnswers: { value: 0 },
+      },
+    });
+    expect(observed.published.map((p) => p.dimensions['venue'])).toEqual(['venue-a', 'venue-b', 'marina']);
     const marinaLead = w.tripleseat.leads('marina')[0];
     expect(marinaLead?.additional_information).toContain('Boat Brand: Boston Whaler');
     expect(marinaLead?.location_id).toBe('3');

@@ -157,10 +157,12 @@ class VenueRun {
         await store.clearCheckpoint(partition);
         return;
       }
-      await this.processPage(page.ids.filter((id) => !this.touched.has(id)));
+      const wholePage = await this.processPage(page.ids.filter((id) => !this.touched.has(id)));
       if (this.stopError) throw this.stopError;
-      if (this.report.status === 'tripleseat-unavailable') {
+      if (!wholePage) {
+        // Stopped inside the page (time, or Tripleseat down): the next tick re-reads it from here.
         await store.saveCheckpoint(partition, { afterId });
+        if (this.report.status === 'completed') this.report.status = 'stopped-for-time';
         return;
       }
       afterId = page.ids[page.ids.length - 1] as string;
@@ -168,8 +170,9 @@ class VenueRun {
     }
   }
 
-  private async processPage(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
+  /** Handles one page of flagged contacts; false when the run had to stop before all of them. */
+  private async processPage(ids: string[]): Promise<boolean> {
+    if (ids.length === 0) return true;
     const contacts = await this.deps.hubspot.readFlagged(ids, this.schema.flag.name, [
       ...this.schema.readProperties,
       'lastmodifieddate',
@@ -193,6 +196,7 @@ class VenueRun {
     );
     // Even when the run must stop, the leads already created get their flags cleared now.
     await this.finish(pending);
+    return contacts.every((contact) => this.touched.has(contact.id));
   }
 
   private async handleContact(contact: FlaggedContact): Promise<PendingFinish | undefined> {

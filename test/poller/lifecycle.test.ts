@@ -31,6 +31,27 @@ describe('Engine: pollVenue lifecycle', () => {
     expect((await store(w).listLedger('venue-a')).filter((e) => e.contactId === contact)).toHaveLength(2);
   });
 
+  it('stops inside a page when time runs short and the next tick picks up exactly where it stopped', async () => {
+    const w = world();
+    const contacts = Array.from({ length: 30 }, () => validContact(w));
+    for (const id of contacts) w.tick(id, 'venue-b');
+    const createsBefore = w.tripleseat.log.count((entry) => entry.path.endsWith('create.js'));
+    // The "Lambda" has plenty of time until 10 leads have been sent, then almost none.
+    const remainingMs = () =>
+      w.tripleseat.log.count((entry) => entry.path.endsWith('create.js')) - createsBefore >= 10
+        ? 1_000
+        : 240_000;
+
+    const first = await tickPoller(w, 'venue-b', { remainingMs });
+    const second = await tickPoller(w, 'venue-b');
+
+    expect(first.status).toBe('stopped-for-time');
+    expect(first.created).toBeGreaterThanOrEqual(10);
+    expect(first.created).toBeLessThan(30);
+    expect(second).toMatchObject({ status: 'completed', created: 30 - first.created });
+    for (const id of contacts) expect(leadsFor(w, 'venue-b', id)).toHaveLength(1);
+  });
+
   it('rejects a contact that cannot be a lead, says why on the contact, and never blocks the batch', async () => {
     const w = world();
     const noLastName = validContact(w, { lastname: '' });

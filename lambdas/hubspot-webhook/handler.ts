@@ -16,6 +16,7 @@ import { loadCredentials, requireCredential } from '../../shared/runtime/credent
 import { WebhookEnvSchema, parseEnv } from '../../shared/runtime/env';
 import { powertoolsObservability, type Observability } from '../../shared/runtime/observability';
 import { onFirstInvocation } from '../../shared/runtime/lambda-entry';
+import { loadOnce } from '../../shared/runtime/load-once';
 import { createFlagRouter, routeDelivery } from '../../shared/webhook/route';
 import { WEBHOOK_METRIC_NAMES } from '../../shared/observability/metric-names';
 import {
@@ -79,11 +80,9 @@ export function createHandler(
   const now = options.now ?? Date.now;
   const lambda = options.lambda ?? createLambdaClient(env, config.AWS_ENDPOINT_URL_LAMBDA);
   // Read once per container (cold start), held in memory only, never logged.
-  const appSecret = loadCredentials(config).then((credentials) =>
-    requireCredential(credentials, 'hubspotAppSecret', 'HUBSPOT_APP_SECRET'),
+  const appSecret = loadOnce(async () =>
+    requireCredential(await loadCredentials(config), 'hubspotAppSecret', 'HUBSPOT_APP_SECRET'),
   );
-  // A rejected cold start must not surface as an unhandled rejection before the first request awaits it.
-  appSecret.catch(() => undefined);
 
   return async (rawEvent) => {
     const parsedEvent = FunctionUrlEventSchema.safeParse(rawEvent);
@@ -113,7 +112,7 @@ export function createHandler(
         signature: headers[SIGNATURE_HEADER],
         timestamp: headers[TIMESTAMP_HEADER],
       },
-      { appSecret: await appSecret, now: now() },
+      { appSecret: await appSecret(), now: now() },
     );
     if (!verdict.ok) {
       log.warn('webhook refused: signature', { status: 401, reason: verdict.reason, detail: verdict.detail });

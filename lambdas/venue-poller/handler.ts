@@ -3,8 +3,6 @@
  * the HubSpot webhook). Thin: parse the environment, build clients, run pollVenue(), emit metrics.
  */
 import type { Context } from 'aws-lambda';
-import { createHubSpotApis } from '../../shared/hubspot/sdk';
-import { HubSpotContacts } from '../../shared/hubspot/contacts';
 import { SERVICE_NAMES } from '../../shared/observability/metric-names';
 import { loadCredentials, requireCredential } from '../../shared/runtime/credentials';
 import { PollerEnvSchema, parseEnv } from '../../shared/runtime/env';
@@ -14,7 +12,13 @@ import {
   type Observability,
 } from '../../shared/runtime/observability';
 import { onFirstInvocation } from '../../shared/runtime/lambda-entry';
-import { apiCallsSince, createRuntime, type RuntimeOverrides } from '../../shared/runtime/resources';
+import { loadOnce } from '../../shared/runtime/load-once';
+import {
+  apiCallsSince,
+  createRuntime,
+  hubspotContactsFor,
+  type RuntimeOverrides,
+} from '../../shared/runtime/resources';
 import { pollVenue, type PollReport, type PollVenueDeps } from '../../shared/sync/poll-venue';
 import { TripleseatClient } from '../../shared/tripleseat/client';
 
@@ -36,28 +40,25 @@ export function createHandler(
   const config = parseEnv(PollerEnvSchema, env, `venue poller ${env['VENUE_ID'] ?? ''}`.trim());
   const { log, metrics } = options.observability ?? powertoolsObservability(SERVICE_NAMES.venuePoller);
   const runtime = createRuntime(config, log, options);
-  // Credentials are read once per container (cold start), never logged.
-  const clients = loadCredentials(config).then((credentials) => ({
-    hubspot: new HubSpotContacts(
-      createHubSpotApis({
-        accessToken: requireCredential(credentials, 'hubspotToken', 'HUBSPOT_TOKEN'),
-        baseUrl: config.HUBSPOT_BASE_URL,
-      }),
-      runtime.caller,
-    ),
-    tripleseat: new TripleseatClient(
-      {
-        publicKey: requireCredential(credentials, 'tripleseatPublicKey', 'TRIPLESEAT_PUBLIC_KEY'),
-        oauthToken: credentials.tripleseatOauthToken,
-        leadFormId: config.TRIPLESEAT_LEAD_FORM_ID,
-        baseUrl: config.TRIPLESEAT_BASE_URI,
-      },
-      runtime.caller,
-    ),
-  }));
+  // Credentials are read once per container (cold start), held in memory only, never logged.
+  const clients = loadOnce(async () => {
+    const credentials = await loadCredentials(config);
+    return {
+      hubspot: hubspotContactsFor(credentials, config, runtime.caller),
+      tripleseat: new TripleseatClient(
+        {
+          publicKey: requireCredential(credentials, 'tripleseatPublicKey', 'TRIPLESEAT_PUBLIC_KEY'),
+          oauthToken: credentials.tripleseatOauthToken,
+          leadFormId: config.TRIPLESEAT_LEAD_FORM_ID,
+          baseUrl: config.TRIPLESEAT_BASE_URI,
+        },
+        runtime.caller,
+      ),
+    };
+  });
 
   return async (_event, context) => {
-    const { hubspot, tripleseat } = await clients;
+    const { hubspot, tripleseat } = await clients();
     const callsThisRun = apiCallsSince(runtime.caller);
     const report = await pollVenue({
       venue: {

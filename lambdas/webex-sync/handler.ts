@@ -3,8 +3,6 @@
  * environment, build clients, run syncWebex(), emit metrics (service dimension only).
  */
 import type { Context } from 'aws-lambda';
-import { HubSpotContacts } from '../../shared/hubspot/contacts';
-import { createHubSpotApis } from '../../shared/hubspot/sdk';
 import { SERVICE_NAMES } from '../../shared/observability/metric-names';
 import { loadCredentials, requireCredential } from '../../shared/runtime/credentials';
 import { WebexEnvSchema, parseEnv } from '../../shared/runtime/env';
@@ -14,7 +12,13 @@ import {
   type Observability,
 } from '../../shared/runtime/observability';
 import { onFirstInvocation } from '../../shared/runtime/lambda-entry';
-import { apiCallsSince, createRuntime, type RuntimeOverrides } from '../../shared/runtime/resources';
+import { loadOnce } from '../../shared/runtime/load-once';
+import {
+  apiCallsSince,
+  createRuntime,
+  hubspotContactsFor,
+  type RuntimeOverrides,
+} from '../../shared/runtime/resources';
 import { syncWebex, type SyncWebexOptions, type WebexSyncReport } from '../../shared/sync/sync-webex';
 import { WebexClient } from '../../shared/webex/client';
 import { parseWebexFieldMap } from '../../shared/webex/fields';
@@ -39,23 +43,20 @@ export function createHandler(
   const fieldMap = parseWebexFieldMap(config.WEBEX_FIELD_MAP);
   const { log, metrics } = options.observability ?? powertoolsObservability(SERVICE_NAMES.webexSync);
   const runtime = createRuntime(config, log, options);
-  // Credentials are read once per container (cold start), never logged.
-  const clients = loadCredentials(config).then((credentials) => ({
-    hubspot: new HubSpotContacts(
-      createHubSpotApis({
-        accessToken: requireCredential(credentials, 'hubspotToken', 'HUBSPOT_TOKEN'),
-        baseUrl: config.HUBSPOT_BASE_URL,
-      }),
-      runtime.caller,
-    ),
-    webex: new WebexClient(
-      { token: requireCredential(credentials, 'webexToken', 'WEBEX_TOKEN'), apiUrl: config.WEBEX_API_URL },
-      runtime.caller,
-    ),
-  }));
+  // Credentials are read once per container (cold start), held in memory only, never logged.
+  const clients = loadOnce(async () => {
+    const credentials = await loadCredentials(config);
+    return {
+      hubspot: hubspotContactsFor(credentials, config, runtime.caller),
+      webex: new WebexClient(
+        { token: requireCredential(credentials, 'webexToken', 'WEBEX_TOKEN'), apiUrl: config.WEBEX_API_URL },
+        runtime.caller,
+      ),
+    };
+  });
 
   return async (_event, context) => {
-    const { hubspot, webex } = await clients;
+    const { hubspot, webex } = await clients();
     const callsThisRun = apiCallsSince(runtime.caller);
     const report = await syncWebex({
       webex,

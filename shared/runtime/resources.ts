@@ -11,7 +11,10 @@ import {
   type VenueSyncApiCaller,
 } from '../rate-limit';
 import type { ApiCallEvent } from '../rate-limit/api-caller';
+import { HubSpotContacts } from '../hubspot/contacts';
+import { createHubSpotApis } from '../hubspot/sdk';
 import { ReconciliationStore } from '../reconciliation';
+import { requireCredential, type Credentials } from './credentials';
 import type { DecisionLog } from '../sync/decision-log';
 
 export interface CommonRuntimeEnv {
@@ -98,4 +101,14 @@ export function apiCallsSince(caller: Pick<VenueSyncApiCaller, 'stats'>): () => 
       retries: minus(now.retries, before.retries),
     };
   };
+}
+
+/** The HubSpot contacts adapter every sync handler builds from its credentials. */
+export function hubspotContactsFor(
+  credentials: Credentials,
+  env: { HUBSPOT_BASE_URL: string },
+  caller: VenueSyncApiCaller,
+): HubSpotContacts {
+  const accessToken = requireCredential(credentials, 'hubspotToken', 'HUBSPOT_TOKEN');
+  return new HubSpotContacts(createHubSpotApis({ accessToken, baseUrl: env.HUBSPOT_BASE_URL }), caller);
 }

@@ -39,6 +39,12 @@ export interface RuntimeOverrides {
   now?: () => number;
 }
 
+/**
+ * HubSpot allows 5 searches per second per account, counted over any second. One token per 300 ms
+ * window (3.3/s) keeps even a second that straddles windows, plus a call's own latency, at or below 5.
+ */
+const SEARCH_WINDOW_MS = 300;
+
 export function createRuntime(
   env: CommonRuntimeEnv,
   log: DecisionLog,
@@ -66,9 +72,21 @@ export function createRuntime(
     now,
     sleep,
   });
+  // Search has its own limit (5/s per account, api-facts 1.4), shared by every function of the portal
+  // too; its windows live under the same IAM-granted partition prefix (`BUDGET#hubspot#<portal>#search`).
+  const sharedSearchBudget = new SharedBudget({
+    client: dynamo,
+    tableName: env.TABLE_NAME,
+    portalKey: `${env.HUBSPOT_PORTAL_KEY}#search`,
+    limitPerWindow: 1,
+    windowMs: SEARCH_WINDOW_MS,
+    now,
+    sleep,
+  });
   const caller = createApiCaller({
     hubspotTenSecondLimit: env.HUBSPOT_TEN_SECOND_LIMIT,
     sharedBudget,
+    sharedSearchBudget,
     timeScale,
     sleep,
     now,

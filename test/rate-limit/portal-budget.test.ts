@@ -12,6 +12,8 @@ import { World } from '../../sandbox/world';
 import { HubSpotContacts } from '../../shared/hubspot/contacts';
 import { createHubSpotApis } from '../../shared/hubspot/sdk';
 import { createApiCaller, SharedBudget } from '../../shared/rate-limit';
+import { createRuntime, hubspotContactsFor } from '../../shared/runtime/resources';
+import { silentLog } from '../../shared/sync/decision-log';
 
 const TIME_SCALE = 20;
 const FUNCTIONS = 4;
@@ -70,5 +72,43 @@ describe('Shared HubSpot budget across functions', () => {
     await Promise.all(Array.from({ length: FUNCTIONS }, () => oneFunction(false)()));
 
     expect(world.hubspot.rateLimited429s - before).toBeGreaterThan(0);
+  });
+});
+
+describe('Shared HubSpot search budget across functions', () => {
+  // Search windows are 300 ms: a gentler time scale keeps loopback and dynalite latency (amplified by
+  // the scale) from distorting arrival times at the simulator.
+  const SEARCH_TIME_SCALE = 4;
+
+  it('keeps four concurrent functions under the 5/s search limit with the runtime the handlers use', async () => {
+    const searchWorld = await World.start({ timeScale: SEARCH_TIME_SCALE });
+    try {
+      const env = {
+        TABLE_NAME: searchWorld.dynamo.tableName,
+        AWS_ENDPOINT_URL_DYNAMODB: searchWorld.dynamo.endpoint,
+        HUBSPOT_TEN_SECOND_LIMIT: 190,
+        HUBSPOT_DAILY_LIMIT: 1_000_000,
+        HUBSPOT_PORTAL_KEY: 'portal-search',
+        VENUE_SYNC_TIME_SCALE: SEARCH_TIME_SCALE,
+      };
+
+      await Promise.all(
+        Array.from({ length: FUNCTIONS }, async () => {
+          const runtime = createRuntime(env, silentLog, { now: () => searchWorld.clock.now() });
+          const contacts = hubspotContactsFor(
+            { hubspotToken: DEFAULT_HUBSPOT_TOKEN },
+            { HUBSPOT_BASE_URL: searchWorld.hubspot.url },
+            runtime.caller,
+          );
+          for (let i = 0; i < 10; i++) await contacts.searchFlagged('tripleseat_sync_venue_a', '0', 10);
+          await runtime.caller.close();
+        }),
+      );
+
+      expect(searchWorld.hubspot.log.count((entry) => entry.path.endsWith('/search'))).toBe(FUNCTIONS * 10);
+      expect(searchWorld.hubspot.rateLimited429sByPolicy.SECONDLY).toBe(0);
+    } finally {
+      await searchWorld.close();
+    }
   });
 });

@@ -208,6 +208,9 @@ class WebexRun {
       let after = (await store.loadCheckpoint(partition, CheckpointSchema))?.after;
       if (after !== undefined) this.log.info('resuming event from its checkpoint', { eventId });
       eventReport.status = 'partial';
+      // The next page is requested while this one is mapped and upserted: Webex and HubSpot work
+      // overlap instead of taking turns (the Webex cost limiter still paces the reads).
+      let prefetched: Promise<AttendeesPage> | undefined;
       for (;;) {
         if (this.timeIsShort()) {
           // Confirm what is buffered, then the cursor covers every page read.
@@ -218,7 +221,8 @@ class WebexRun {
         }
         let page: AttendeesPage;
         try {
-          page = await this.fetchPage(eventId, after);
+          page = await (prefetched ?? this.fetchPage(eventId, after));
+          prefetched = undefined;
         } catch (error) {
           if (error instanceof DailyLimitError && error.api === 'webex') {
             // Webex's quota is spent but HubSpot's is not: confirm what is buffered so the cursor can
@@ -227,6 +231,11 @@ class WebexRun {
             if (after !== undefined) await store.saveCheckpoint(partition, { after });
           }
           throw error;
+        }
+        if (page.hasNextPage && page.endCursor !== undefined && page.endCursor !== after) {
+          prefetched = this.fetchPage(eventId, page.endCursor);
+          // Awaited on the next turn; if the run stops first, its failure is nobody's to handle.
+          prefetched.catch(() => undefined);
         }
         await this.syncPage(eventId, page);
         eventReport.pages += 1;

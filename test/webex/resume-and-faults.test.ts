@@ -33,11 +33,12 @@ describe('Function: syncWebex (resume and faults)', () => {
       },
     };
 
-    // Act: the "Lambda" runs out of time after 4 pages, then a second run finishes.
+    // Act: the "Lambda" runs out of time once a 5th page was requested (4 pages synced; the 5th,
+    // read ahead while the 4th was synced, is discarded), then a second run finishes.
     const first = await w.sync({
       webex: countingPages,
       eventIds: [eventId],
-      remainingMs: () => (pagesRead >= 4 ? 1_000 : 900_000),
+      remainingMs: () => (pagesRead >= 5 ? 1_000 : 900_000),
     });
     const upsertedFirst = w.hubspotPort.upserted.length;
     const checkpoint = await w.store.loadCheckpoint(`WEBEX#${eventId}`, z.object({ after: z.string() }));

@@ -248,6 +248,8 @@ export class OperationsDashboard extends Construct {
           custom(METRIC_NAMES.recordsFlagged, 'flagged'),
           custom(METRIC_NAMES.recordsSynced, 'synced'),
           custom(METRIC_NAMES.recordsRejected, 'rejected'),
+          custom(METRIC_NAMES.recordsRetried, 'retried later'),
+          custom(METRIC_NAMES.recordsQuarantined, 'quarantined'),
         ],
       }),
       new cloudwatch.GraphWidget({
@@ -264,6 +266,19 @@ export class OperationsDashboard extends Construct {
         width: 6,
         height: 6,
         metrics: [custom(METRIC_NAMES.hubSpotDailyBudgetUsedPercent, 'budget %', 'Maximum')],
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'API calls per run and 429s received',
+        width: 24,
+        height: 4,
+        left: [
+          custom(METRIC_NAMES.apiCallsHubSpot, 'HubSpot'),
+          custom(METRIC_NAMES.apiCallsTripleseat, 'Tripleseat'),
+          custom(METRIC_NAMES.apiCallsWebex, 'Webex'),
+        ],
+        right: [custom(METRIC_NAMES.rateLimitedAnswers, '429s')],
       }),
     );
   }

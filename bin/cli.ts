@@ -186,12 +186,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             (message: string, fields: Record<string, unknown> = {}) => {
               if (options.verbose) io.stderr.write(`${JSON.stringify({ level, message, ...fields })}\n`);
             };
+          const timeoutSeconds = Number(options.timeout);
+          // NaN would give the handler no deadline at all: it would never stop for time.
+          if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
+            throw new OpsError('--timeout must be a positive number of seconds');
           const report = await runOnce(ctx, venueId, {
             observability: {
               log: { info: line('info'), warn: line('warn'), error: line('error') },
               metrics: { publish: () => {} },
             },
-            timeoutMs: Number(options.timeout) * 1000,
+            timeoutMs: timeoutSeconds * 1000,
             useConfigSecret: globals.configSecrets === true,
           });
           print(globals, report, renderPollReport(report));

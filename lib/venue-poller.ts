@@ -27,7 +27,7 @@ export interface VenuePollerProps {
 
 /**
  * One venue's poller: every resource of the venue sits under this construct and is tagged `venue=<id>`,
- * and its role can reach only this venue's secret and `VENUE#<id>` / `QUARANTINE#venue-<id>` partitions
+ * and its role can reach only this venue's secret and `VENUE#<id>` / `QUARANTINE#venue:<id>` partitions
  * (plus the shared HubSpot budget). Adding a venue to the config adds one of these and nothing else.
  */
 export class VenuePoller extends Construct {

@@ -4,7 +4,7 @@
  * Each check names itself, so a failing run says which promise broke.
  */
 import type { DemoSeed, SeededContact } from './demo-data';
-import type { SandboxRunner } from './runner';
+import { pollerFunctionName, type SandboxRunner } from './runner';
 import type { World } from './world';
 
 export interface ApiUsage {
@@ -264,7 +264,7 @@ export function buildOnceSummary(input: SummaryInput): OnceSummary {
   const wanted = new Set(input.webhookContacts.flatMap((contact) => contact.flags));
   const invoked = new Set(invocations.map((record) => record.functionName));
   for (const venueId of wanted) {
-    const record = invocations.find((candidate) => candidate.functionName === `venue-sync-poller-${venueId}`);
+    const record = invocations.find((candidate) => candidate.functionName === pollerFunctionName(venueId));
     if (!record) webhookProblems.push(`no early invoke of ${venueId}'s poller`);
     else if (record.status !== 'succeeded') webhookProblems.push(`${venueId} early poll ${record.status}`);
   }

@@ -3,6 +3,7 @@
  * the shared ApiCaller (limiter + one retry policy); every answer the engines rely on is parsed.
  */
 import { z } from 'zod';
+import { redactSecrets } from '../rate-limit/classify';
 import { HubSpotPropertySchema, type HubSpotProperty } from '../schema';
 import type { ApiCaller } from '../rate-limit/types';
 import type {
@@ -176,16 +177,16 @@ function errorsOf(response: object): StandardError[] {
 /**
  * A 207 names failed records in `errors[].context.ids` (or similar); a record that is neither in the
  * results nor named is still a failure — never assume success for a record HubSpot did not confirm.
+ * Reasons are logged: HubSpot's messages may quote the rejected values, so they are redacted.
  */
 function perRecordFailures(sent: string[], succeeded: Set<string>, errors: StandardError[]): RecordFailure[] {
+  const describe = (error: StandardError) => redactSecrets(`${error.category ?? 'ERROR'}: ${error.message}`);
   const reasons = new Map<string, string>();
   for (const error of errors) {
     const ids = Object.values(error.context ?? {}).flat();
-    for (const id of ids) reasons.set(id.toLowerCase(), `${error.category ?? 'ERROR'}: ${error.message}`);
+    for (const id of ids) reasons.set(id.toLowerCase(), describe(error));
   }
-  const fallback = errors[0]
-    ? `${errors[0].category ?? 'ERROR'}: ${errors[0].message}`
-    : 'not confirmed by HubSpot';
+  const fallback = errors[0] ? describe(errors[0]) : 'not confirmed by HubSpot';
   return sent
     .filter((id) => !succeeded.has(id))
     .map((id) => ({ id, reason: reasons.get(id.toLowerCase()) ?? fallback }));

@@ -16,7 +16,7 @@ import { outcomeUpdate, type Outcome } from '../sync/outcome';
 import { resolveVenueSchema, type VenueSchema } from '../sync/venue-schema';
 import type { TripleseatClient } from '../tripleseat/client';
 import { OpsContext, OpsError } from './context';
-import type { HubSpotAdmin } from './hubspot-admin';
+import type { HubSpotAdmin, HubSpotContactRecord } from './hubspot-admin';
 
 const PayloadSchema = z.object({ venueId: z.string(), contactId: z.string(), flagSetAt: z.string() });
 
@@ -126,14 +126,26 @@ async function replayOne(
         detail: `ledger is ${error.current ?? 'missing'}; quarantine record removed`,
       };
     }
-    await store.removeQuarantine(keys.venueSource(venue.id), record.key);
   }
   const claim = await store.claim(key, runId, REPLAY_LEASE_MS);
   if (claim.outcome === 'exists') {
+    // The quarantine record stays (when still there), so a later replay can try again.
     return { ...item, outcome: 'skipped', detail: `another run holds the request (${claim.entry.state})` };
   }
+  // Only now that this run owns the request may its quarantine record go (replayLedger already
+  // removed it on the usual path; this covers the resumed CLAIMED one).
+  await store.removeQuarantine(keys.venueSource(venue.id), record.key);
 
-  const [contact] = await hubspot.readContacts([key.contactId], [...schema.readProperties, schema.flag.name]);
+  let contact: HubSpotContactRecord | undefined;
+  try {
+    [contact] = await hubspot.readContacts([key.contactId], [...schema.readProperties, schema.flag.name]);
+  } catch (error) {
+    // The quarantine record is gone and the checkbox already cleared: without quarantining again, a
+    // failed read would leave the request CLAIMED where neither the poller nor replay finds it.
+    const message = error instanceof Error ? error.message : String(error);
+    await store.quarantineLedger(key, runId, `replay failed: ${message}`);
+    return { ...item, outcome: 'requarantined', detail: message };
+  }
   if (!contact) {
     const reason = 'contact no longer exists in HubSpot';
     await store.reject(key, runId, reason);

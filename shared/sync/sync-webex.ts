@@ -415,7 +415,6 @@ class WebexRun {
     eventId: number,
     existing: PersonRecord | undefined,
     attendees: readonly WebexAttendee[],
-    count = true,
   ): { webexId: number; previousWebexIds: number[]; changed: boolean } {
     const seenIds = attendees.map((attendee) => attendee.id);
     const latest = seenIds[seenIds.length - 1] as number;
@@ -424,15 +423,13 @@ class WebexRun {
     if (seenIds.some((id) => knownIds.has(id))) {
       return { webexId: existing.webexId, previousWebexIds: existing.previousWebexIds, changed: false };
     }
-    if (count) {
-      this.report.idDrift += 1;
-      this.log.info('Webex id changed for a known person; following it', {
-        eventId,
-        before: existing.webexId,
-        after: latest,
-        contactId: existing.hubspotContactId,
-      });
-    }
+    this.report.idDrift += 1;
+    this.log.info('Webex id changed for a known person; following it', {
+      eventId,
+      before: existing.webexId,
+      after: latest,
+      contactId: existing.hubspotContactId,
+    });
     return {
       webexId: latest,
       previousWebexIds: [

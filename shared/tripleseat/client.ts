@@ -4,7 +4,7 @@
  * window) and to remove duplicates. Response shapes are parsed; see ../shared/api-facts section 3.
  */
 import { z } from 'zod';
-import { errorFromHttp, errorFromNetwork } from '../rate-limit/classify';
+import { errorFromHttp, errorFromNetwork, redactSecrets } from '../rate-limit/classify';
 import { AmbiguousOutcomeError, ApiError, AuthError, PermanentApiError } from '../rate-limit/errors';
 import type { ApiCaller } from '../rate-limit/types';
 import type { TripleseatLead } from '../sync/lead-mapper';
@@ -12,6 +12,8 @@ import type { CreatedLead, ExistingLead, TripleseatPort } from '../sync/ports';
 
 export const TRIPLESEAT_DEFAULT_BASE_URL = 'https://api.tripleseat.com';
 const REQUEST_TIMEOUT_MS = 15_000;
+/** Statuses that do not prove a write did not happen (503 and 429 mean the request was turned away). */
+const MAYBE_PROCESSED = new Set([500, 502, 504]);
 
 export interface TripleseatAccount {
   publicKey: string;
@@ -64,12 +66,20 @@ export class TripleseatClient implements TripleseatPort {
       headers: { 'content-type': 'application/json' },
       notIdempotent: true,
     });
-    const parsed = CreateLeadAnswerSchema.parse(answer);
+    const result = CreateLeadAnswerSchema.safeParse(answer);
+    if (!result.success) {
+      // A 2xx we cannot read (e.g. an empty body) may well be a created lead: never re-send it blindly.
+      throw new AmbiguousOutcomeError(
+        'tripleseat',
+        'Tripleseat lead form create: the answer was a success status without a readable body; the lead may or may not exist',
+      );
+    }
+    const parsed = result.data;
     // Tripleseat can answer 200 with `errors`: that is a rejected lead, not a success.
     if ('errors' in parsed) {
       throw new PermanentApiError(
         'tripleseat',
-        `Tripleseat rejected the lead: ${describeErrors(parsed.errors)}`,
+        redactSecrets(`Tripleseat rejected the lead: ${describeErrors(parsed.errors)}`),
         {
           status: 422,
         },
@@ -146,6 +156,15 @@ export class TripleseatClient implements TripleseatPort {
           { status: response.status, headers: Object.fromEntries(response.headers), body },
           context,
         );
+        // A server error after the request arrived (500, or a gateway that lost the upstream answer)
+        // may come after the lead was saved: retrying the create blindly would be a duplicate lead.
+        if (init.notIdempotent && MAYBE_PROCESSED.has(response.status)) {
+          throw new AmbiguousOutcomeError(
+            'tripleseat',
+            `${error.message.replace(/ - temporary failure, will retry$/, '')} - the lead may or may not exist; not re-sent blindly`,
+            { status: response.status, cause: error },
+          );
+        }
         throw error instanceof AuthError ? explainAuth(error, url.pathname) : error;
       }
       return body;

@@ -207,6 +207,15 @@ describe('Command: run, status, status contact', () => {
     expect(byId.stdout).toMatch(/venue-a\s+\S+\s+DONE\s+1\s+\d+/);
   });
 
+  it('refuses a --timeout that is not a positive number, before running anything', async () => {
+    const w = world();
+    const callsBefore = w.hubspot.log.entries.length;
+    const result = await cli(w, ['run', 'venue-a', '--timeout', 'soon'], { venue: 'venue-a' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--timeout must be a positive number of seconds');
+    expect(w.hubspot.log.entries.length).toBe(callsBefore);
+  });
+
   it('explains a missing table', async () => {
     const result = await cli(world(), ['status'], { env: { TABLE_NAME: '' } });
     expect(result.code).toBe(1);
@@ -247,6 +256,37 @@ describe('Command: replay', () => {
     const status = w.hubspot.getContact(contactId)?.properties['tripleseat_status_venue_a'];
     expect(status).toBe(`Sent to Tripleseat (lead ${report.items[0].leadId})`);
     expect(empty.stdout).toContain("Nothing quarantined for venue 'venue-a'.");
+  });
+
+  it('quarantines the request again when reading the contact fails, so it stays replayable', async () => {
+    // Prepare: a quarantined request, and HubSpot refusing the next contact read
+    const w = world();
+    const store = storeOf();
+    const contactId = validContact(w);
+    w.tick(contactId, 'venue-a');
+    const flagSetAt = new Date(
+      w.hubspot.history(contactId, w.flagProperty('venue-a'))[0]?.timestamp ?? 0,
+    ).toISOString();
+    const key = { venueId: 'venue-a', contactId, flagSetAt };
+    await store.claim(key, 'run-1', 60_000);
+    await store.quarantineLedger(key, 'run-1', 'Tripleseat failed 5 times (503)');
+    w.hubspot.setProperty(contactId, w.flagProperty('venue-a'), 'false');
+    w.hubspot.faults.add({ match: /batch\/read$/, status: 400, times: 1 });
+
+    // Act
+    const failed = await cli(w, ['replay', 'venue-a', '--yes', '--json'], { venue: 'venue-a' });
+    const again = await cli(w, ['replay', 'venue-a', '--yes', '--json'], { venue: 'venue-a' });
+
+    // Assess: still visible after the failure, and the next replay finishes it
+    expect(JSON.parse(failed.stdout).items).toEqual([
+      expect.objectContaining({ contactId, outcome: 'requarantined' }),
+    ]);
+    expect(JSON.parse(again.stdout).items).toEqual([
+      expect.objectContaining({ contactId, outcome: 'created', leadId: expect.any(String) }),
+    ]);
+    expect((await store.getLedger(key))?.state).toBe('DONE');
+    const email = w.hubspot.getContact(contactId)?.properties.email;
+    expect(w.tripleseat.leads('venue-a').filter((lead) => lead.email_address === email)).toHaveLength(1);
   });
 });
 

@@ -71,17 +71,36 @@ describe('Engine: pollVenue lifecycle', () => {
     );
   });
 
-  it('treats a Tripleseat 200 with errors as a rejection naming the field', async () => {
+  it('treats a Tripleseat HTTP 422 on create as a rejection', async () => {
     const w = world();
     const contact = validContact(w);
     w.tick(contact, 'venue-b');
-    // The simulator refuses an email the lead form dislikes even though ours passed validation.
     w.tripleseat.faults.add({ match: /create\.js/, status: 422, times: 1 });
 
     const report = await tickPoller(w, 'venue-b');
 
     expect(report.rejected).toBe(1);
     expect(report.rejections[0]?.reason).toMatch(/^Tripleseat:|HTTP 422/);
+  });
+
+  it('treats a Tripleseat 200 with errors as a rejection naming the field', async () => {
+    const w = world();
+    const contact = validContact(w);
+    w.tick(contact, 'venue-b');
+    const leadsBefore = w.tripleseat.leads('venue-b').length;
+
+    // The lead form answers 200 with `{"errors":{"location_id":[...]}}` for a location of another account.
+    const report = await tickPoller(w, 'venue-b', { env: { TRIPLESEAT_LOCATION_ID: '999999' } });
+
+    expect(report).toMatchObject({ rejected: 1, created: 0 });
+    expect(report.rejections).toEqual([
+      { contactId: contact, reason: expect.stringMatching(/^Tripleseat: location_id /) },
+    ]);
+    expect(w.tripleseat.leads('venue-b')).toHaveLength(leadsBefore);
+    expect(w.tripleseat.log.entries.at(-1)).toMatchObject({
+      path: expect.stringMatching(/create\.js$/),
+      status: 200,
+    });
   });
 
   it('retries temporary Tripleseat failures on later ticks and quarantines after 5 attempts', async () => {

@@ -279,6 +279,22 @@ describe('Function: errorFromHttp', () => {
       expect(error.message).not.toMatch(/public_key=(?!\[redacted\])/);
       expect(error.message).toContain('https://api.tripleseat.com/v1/leads/create.js');
     });
+
+    it('never puts the email address a vendor message quotes in messages (personal data)', () => {
+      // Prepare: HubSpot's validation messages quote the rejected value.
+      const body = {
+        message:
+          'Property values were not valid: [{"message":"Email address Ada.L+x@mail.example.co.uk is invalid"}]',
+        category: 'VALIDATION_ERROR',
+      };
+
+      // Act
+      const error = errorFromHttp('hubspot', { status: 400, body }, 'HubSpot batch upsert of 1 contacts');
+
+      // Assess
+      expect(error.message).not.toMatch(/@|Ada\.L/);
+      expect(error.message).toContain('Email address [redacted-email] is invalid');
+    });
   });
 });
 

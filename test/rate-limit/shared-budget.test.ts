@@ -131,7 +131,10 @@ describe('Class: SharedBudget', () => {
     expect(functions.reduce((sum, { caller }) => sum + caller.stats().rateLimited.hubspot, 0)).toBe(0);
     expect(functions.reduce((sum, { caller }) => sum + caller.stats().calls.hubspot, 0)).toBe(120);
     const perSecond = (4 * callsPerFunction) / (elapsedSimMs / 1_000);
-    expect(perSecond).toBeLessThanOrEqual(hubspotTokensPerWindow(TEN_SECOND_LIMIT) * 1.15);
+    // Measured from first to last call served, a fixed-window pace can read up to one window's worth
+    // above the budget (the first window's head and the last window's tail are not counted); the
+    // rolling limit itself is proven by the zero rejections above.
+    expect(perSecond).toBeLessThanOrEqual(hubspotTokensPerWindow(TEN_SECOND_LIMIT) * 1.3);
     // Lower bound is loose: at 10x, dynalite and loopback latency (tens of real ms) become simulated
     // hundreds of ms, so this test is partly latency-bound rather than budget-bound.
     expect(perSecond).toBeGreaterThan(hubspotTokensPerWindow(TEN_SECOND_LIMIT) * 0.5);

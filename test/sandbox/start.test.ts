@@ -74,6 +74,7 @@ describe('Sandbox: npm start -- --once --json', () => {
         'no-cross-venue-leads',
         'rejections-have-reasons',
         'flags-cleared',
+        'handlers-completed',
         'webex-people-synced',
         'webhook-early-poll',
       ]),

@@ -1,0 +1,53 @@
+/**
+ * The HubSpot batch adapter's per-record failures: every record HubSpot did not confirm is a failure,
+ * and the reasons (which the engines log) never carry the personal data HubSpot's messages quote.
+ */
+import { describe, expect, it } from 'vitest';
+import { HubSpotContacts } from '../../shared/hubspot/contacts';
+import type { HubSpotApis } from '../../shared/hubspot/sdk';
+import type { ApiCaller } from '../../shared/rate-limit';
+
+const directCaller: ApiCaller = {
+  call: (_api, fn) => fn(),
+  stats: () => {
+    throw new Error('not used');
+  },
+};
+
+describe('Class: HubSpotContacts', () => {
+  describe('Method: upsertByEmail', () => {
+    it('reports unconfirmed records as failures whose reasons name no email address', async () => {
+      // Prepare: a 207 confirming one record and naming the other as invalid.
+      const apis = {
+        batch: {
+          upsert: async () => ({
+            results: [{ id: '101', _new: true, properties: { email: 'ok@example.com' } }],
+            errors: [
+              {
+                category: 'VALIDATION_ERROR',
+                message: 'Email address Bad.Person@example.com is invalid',
+                context: { ids: ['bad.person@example.com'] },
+              },
+            ],
+          }),
+        },
+      } as unknown as HubSpotApis;
+      const contacts = new HubSpotContacts(apis, directCaller);
+
+      // Act
+      const { results, failed } = await contacts.upsertByEmail([
+        { email: 'OK@example.com', properties: { firstname: 'Ok' } },
+        { email: 'Bad.Person@example.com', properties: { firstname: 'Bad' } },
+      ]);
+
+      // Assess
+      expect(results).toEqual([{ email: 'ok@example.com', id: '101', created: true }]);
+      expect(failed).toEqual([
+        {
+          id: 'bad.person@example.com',
+          reason: 'VALIDATION_ERROR: Email address [redacted-email] is invalid',
+        },
+      ]);
+    });
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { redactSecrets } from '../rate-limit/classify';
+import { PermanentApiError } from '../rate-limit/errors';
 import { HubSpotPropertySchema, type HubSpotProperty } from '../schema';
 import type { ApiCaller } from '../rate-limit/types';
 import type {
@@ -108,19 +109,25 @@ export class HubSpotContacts implements HubSpotContactsPort, HubSpotUpsertPort {
     const merged = new Map<string, Record<string, string>>();
     for (const update of updates) merged.set(update.id, { ...merged.get(update.id), ...update.properties });
     for (const chunk of chunks([...merged], BATCH_LIMIT)) {
-      const response = await hubspotCall(
-        this.caller,
-        'hubspot',
-        `HubSpot batch update of ${chunk.length} contacts`,
-        () => this.apis.batch.update({ inputs: chunk.map(([id, properties]) => ({ id, properties })) }),
-      );
-      const succeeded = new Set(response.results.map((contact) => contact.id));
-      failed.push(
-        ...perRecordFailures(
-          chunk.map(([id]) => id),
-          succeeded,
-          errorsOf(response),
-        ),
+      await sendSplittingRefusals(
+        chunk,
+        async (part) => {
+          const response = await hubspotCall(
+            this.caller,
+            'hubspot',
+            `HubSpot batch update of ${part.length} contacts`,
+            () => this.apis.batch.update({ inputs: part.map(([id, properties]) => ({ id, properties })) }),
+          );
+          const succeeded = new Set(response.results.map((contact) => contact.id));
+          failed.push(
+            ...perRecordFailures(
+              part.map(([id]) => id),
+              succeeded,
+              errorsOf(response),
+            ),
+          );
+        },
+        ([id], reason) => failed.push({ id, reason }),
       );
     }
     return { failed };
@@ -138,31 +145,61 @@ export class HubSpotContacts implements HubSpotContactsPort, HubSpotUpsertPort {
       merged.set(email, { ...merged.get(email), ...input.properties });
     }
     for (const chunk of chunks([...merged], BATCH_LIMIT)) {
-      const response = await hubspotCall(
-        this.caller,
-        'hubspot',
-        `HubSpot batch upsert of ${chunk.length} contacts`,
-        () =>
-          this.apis.batch.upsert({
-            inputs: chunk.map(([email, properties]) => ({ id: email, idProperty: 'email', properties })),
-          }),
-      );
-      const succeeded = new Set<string>();
-      for (const contact of response.results) {
-        const email = contact.properties['email']?.toLowerCase();
-        if (!email) continue;
-        succeeded.add(email);
-        results.push({ email, id: contact.id, created: contact._new });
-      }
-      failed.push(
-        ...perRecordFailures(
-          chunk.map(([email]) => email),
-          succeeded,
-          errorsOf(response),
-        ),
+      await sendSplittingRefusals(
+        chunk,
+        async (part) => {
+          const response = await hubspotCall(
+            this.caller,
+            'hubspot',
+            `HubSpot batch upsert of ${part.length} contacts`,
+            () =>
+              this.apis.batch.upsert({
+                inputs: part.map(([email, properties]) => ({ id: email, idProperty: 'email', properties })),
+              }),
+          );
+          const succeeded = new Set<string>();
+          for (const contact of response.results) {
+            const email = contact.properties['email']?.toLowerCase();
+            if (!email) continue;
+            succeeded.add(email);
+            results.push({ email, id: contact.id, created: contact._new });
+          }
+          failed.push(
+            ...perRecordFailures(
+              part.map(([email]) => email),
+              succeeded,
+              errorsOf(response),
+            ),
+          );
+        },
+        ([email], reason) => failed.push({ id: email, reason }),
       );
     }
     return { results, failed };
+  }
+}
+
+/**
+ * HubSpot can refuse a whole batch (400) for one bad input. Halve it until the bad inputs stand alone,
+ * so one record never blocks the others; a lone refused input becomes that record's failure. Costs
+ * nothing when nothing is refused, and about 2·log2(100) calls per poisoned batch when something is.
+ */
+async function sendSplittingRefusals<T>(
+  inputs: T[],
+  send: (part: T[]) => Promise<void>,
+  refuse: (input: T, reason: string) => void,
+): Promise<void> {
+  try {
+    await send(inputs);
+  } catch (error) {
+    if (!(error instanceof PermanentApiError) || error.status !== 400) throw error;
+    if (inputs.length === 1) {
+      refuse(inputs[0] as T, redactSecrets(error.message));
+      return;
+    }
+    const middle = Math.ceil(inputs.length / 2);
+    await sendSplittingRefusals(inputs.slice(0, middle), send, refuse);
+    await sendSplittingRefusals(inputs.slice(middle), send, refuse);
   }
 }
 

@@ -14,6 +14,7 @@ import {
   AuthError,
   DailyLimitError,
   PermanentApiError,
+  TransientApiError,
   isRunStopping,
 } from '../rate-limit/errors';
 import { keys, type LedgerEntry, type LedgerKey, type ReconciliationStore } from '../reconciliation';
@@ -227,9 +228,11 @@ class VenueRun {
     if (!mapped.ok) return this.reject(key, mapped.reason);
 
     let leadId: string | undefined;
+    let lookingUp = false;
     try {
-      const existing =
-        claim.entry.attempts > 1 ? await this.findEarlierLead(key, mapped.lead.email_address) : undefined;
+      lookingUp = claim.entry.attempts > 1;
+      const existing = lookingUp ? await this.findEarlierLead(key, mapped.lead.email_address) : undefined;
+      lookingUp = false;
       if (existing) {
         leadId = existing;
         this.log.info('lead already in Tripleseat from an earlier attempt; not creating another', {
@@ -242,7 +245,15 @@ class VenueRun {
       }
       this.consecutiveTransientFailures = 0;
     } catch (error) {
-      return this.createFailed(key, claim.entry, error);
+      // A lookup that Tripleseat refuses says nothing about this record: retry it later (bounded by
+      // the attempts, then quarantine) instead of rejecting it.
+      const failure =
+        lookingUp && error instanceof PermanentApiError
+          ? new TransientApiError('tripleseat', `lead lookup before re-sending failed: ${error.message}`, {
+              cause: error,
+            })
+          : error;
+      return this.createFailed(key, claim.entry, failure);
     }
     await this.deps.onStep?.('lead-created', contact.id);
     await store.markLeadCreated(key, runId, leadId ?? 'unknown');

@@ -84,6 +84,22 @@ describe('Engine: pollVenue crash safety', () => {
     expect(w.hubspot.getContact(contact)?.properties[w.flagProperty('venue-b')]).toBe('false');
   });
 
+  it('a refused lead lookup is retried later, not taken as the record being bad', async () => {
+    const w = world();
+    const contact = validContact(w);
+    w.tick(contact, 'venue-b');
+    w.tripleseat.faults.add({ match: /create\.js/, dropAnswerAfterWrite: true, times: 1 });
+    w.tripleseat.faults.add({ match: /search\.json/, status: 404, times: 1 });
+
+    const first = await tickPoller(w, 'venue-b'); // answer lost
+    const second = await tickPoller(w, 'venue-b'); // lookup refused
+    const third = await tickPoller(w, 'venue-b'); // lookup finds the lead
+
+    expect([first.retried, second.retried, second.rejected]).toEqual([1, 1, 0]);
+    expect(third).toMatchObject({ created: 1, rejected: 0 });
+    expect(leadsFor(w, 'venue-b', contact)).toHaveLength(1);
+  });
+
   it('lead created but the answer lost at a venue without OAuth: quarantined for a person, never re-sent', async () => {
     const w = world();
     const contact = validContact(w);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { HubSpotContacts } from '../../shared/hubspot/contacts';
 import type { HubSpotApis } from '../../shared/hubspot/sdk';
-import type { ApiCaller } from '../../shared/rate-limit';
+import { PermanentApiError, type ApiCaller } from '../../shared/rate-limit';
 
 const directCaller: ApiCaller = {
   call: (_api, fn) => fn(),
@@ -48,6 +48,49 @@ describe('Class: HubSpotContacts', () => {
           reason: 'VALIDATION_ERROR: Email address [redacted-email] is invalid',
         },
       ]);
+    });
+  });
+
+  describe('Method: updateContacts', () => {
+    it('isolates the one input that makes HubSpot refuse a whole batch, and updates all the others', async () => {
+      // Prepare: HubSpot answers 400 for any batch that contains the poisoned contact.
+      const sent: string[][] = [];
+      const apis = {
+        batch: {
+          update: async ({ inputs }: { inputs: Array<{ id: string }> }) => {
+            sent.push(inputs.map((input) => input.id));
+            if (inputs.some((input) => input.id === '7')) {
+              throw new PermanentApiError(
+                'hubspot',
+                'HTTP 400 VALIDATION_ERROR: Property values were not valid',
+                {
+                  status: 400,
+                },
+              );
+            }
+            return { results: inputs.map(({ id }) => ({ id, properties: {} })) };
+          },
+        },
+      } as unknown as HubSpotApis;
+      const contacts = new HubSpotContacts(apis, directCaller);
+      const updates = Array.from({ length: 20 }, (_, i) => ({
+        id: String(i),
+        properties: { flag: 'false' },
+      }));
+
+      // Act
+      const { failed } = await contacts.updateContacts(updates);
+
+      // Assess
+      expect(failed).toEqual([{ id: '7', reason: expect.stringContaining('VALIDATION_ERROR') }]);
+      const updatedOnce = sent.filter((batch) => !batch.includes('7')).flat();
+      expect(updatedOnce.sort()).toEqual(
+        updates
+          .map((u) => u.id)
+          .filter((id) => id !== '7')
+          .sort(),
+      );
+      expect(sent.length).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(20)));
     });
   });
 });

@@ -7,7 +7,7 @@
  */
 import { keys, type LedgerEntry, type LedgerKey, type ReconciliationStore } from '../reconciliation';
 import { mapContactToLead } from './lead-mapper';
-import { statusText, type Outcome } from './outcome';
+import { QUARANTINED_REASON, decidedOutcome, flagSetAtOf, statusText, type Outcome } from './outcome';
 import type { VenueRuntimeConfig } from './poll-venue';
 import type { HubSpotContactsPort } from './ports';
 import { resolveVenueSchema } from './venue-schema';
@@ -110,7 +110,7 @@ export async function planVenue(deps: PlanVenueDeps): Promise<VenuePlan> {
       const key: LedgerKey = {
         venueId: venue.id,
         contactId: contact.id,
-        flagSetAt: contact.flagSetAt ?? contact.properties['lastmodifieddate'] ?? 'unknown',
+        flagSetAt: flagSetAtOf(contact).flagSetAt,
       };
       const entry = await store.getLedger(key);
       const ids = { contactId: key.contactId, flagSetAt: key.flagSetAt };
@@ -131,7 +131,7 @@ export async function planVenue(deps: PlanVenueDeps): Promise<VenuePlan> {
       const attempt = (entry?.attempts ?? 0) + 1;
       if (attempt > maxAttempts) {
         plan.alreadyDecided.push({ ...ids, state: 'CLAIMED', action: 'quarantine' });
-        clear(contact.id, { kind: 'quarantined', reason: 'Tripleseat could not be reached' });
+        clear(contact.id, { kind: 'quarantined', reason: QUARANTINED_REASON });
         continue;
       }
       const mapped = mapContactToLead(contact.properties, schema.fields, {
@@ -157,15 +157,4 @@ export async function planVenue(deps: PlanVenueDeps): Promise<VenuePlan> {
     afterId = page.ids[page.ids.length - 1] as string;
   }
   return plan;
-}
-
-function decidedOutcome(entry: LedgerEntry): Outcome {
-  switch (entry.state) {
-    case 'REJECTED':
-      return { kind: 'rejected', reason: entry.reason ?? 'rejected' };
-    case 'QUARANTINED':
-      return { kind: 'quarantined', reason: 'Tripleseat could not be reached' };
-    default:
-      return { kind: 'sent', leadId: entry.leadId === 'unknown' ? undefined : entry.leadId };
-  }
 }

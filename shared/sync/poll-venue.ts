@@ -20,7 +20,7 @@ import {
 import { keys, type LedgerEntry, type LedgerKey, type ReconciliationStore } from '../reconciliation';
 import { silentLog, type DecisionLog } from './decision-log';
 import { mapContactToLead } from './lead-mapper';
-import { outcomeUpdate, type Outcome } from './outcome';
+import { QUARANTINED_REASON, decidedOutcome, flagSetAtOf, outcomeUpdate, type Outcome } from './outcome';
 import { forEachWithConcurrency } from './pool';
 import type { ContactUpdate, FlaggedContact, HubSpotContactsPort, TripleseatPort } from './ports';
 import { resolveVenueSchema, type VenueSchema } from './venue-schema';
@@ -207,7 +207,7 @@ class VenueRun {
     const key: LedgerKey = {
       venueId: venue.id,
       contactId: contact.id,
-      flagSetAt: flagSetAtOf(contact, this.log),
+      flagSetAt: requestTimeOf(contact, this.log),
     };
     this.report.flagged += 1;
 
@@ -275,37 +275,13 @@ class VenueRun {
       case 'CLAIMED':
         this.log.info('request is being worked on by another run; leaving it', fields);
         return undefined;
-      case 'LEAD_CREATED':
-      case 'DONE':
+      default:
         this.report.resumed += 1;
-        this.log.info('lead already created for this request; finishing it', {
-          ...fields,
-          leadId: entry.leadId,
-        });
+        this.log.info('request already decided; finishing it', { ...fields, leadId: entry.leadId });
         return {
           key,
-          update: this.update(key.contactId, {
-            kind: 'sent',
-            leadId: entry.leadId === 'unknown' ? undefined : entry.leadId,
-          }),
+          update: this.update(key.contactId, decidedOutcome(entry)),
           markDone: entry.state === 'LEAD_CREATED',
-        };
-      case 'REJECTED':
-        this.report.resumed += 1;
-        return {
-          key,
-          update: this.update(key.contactId, { kind: 'rejected', reason: entry.reason ?? 'rejected' }),
-          markDone: false,
-        };
-      case 'QUARANTINED':
-        this.report.resumed += 1;
-        return {
-          key,
-          update: this.update(key.contactId, {
-            kind: 'quarantined',
-            reason: 'Tripleseat could not be reached',
-          }),
-          markDone: false,
         };
     }
   }
@@ -379,7 +355,7 @@ class VenueRun {
     });
     return {
       key,
-      update: this.update(key.contactId, { kind: 'quarantined', reason: 'Tripleseat could not be reached' }),
+      update: this.update(key.contactId, { kind: 'quarantined', reason: QUARANTINED_REASON }),
       markDone: false,
     };
   }
@@ -415,12 +391,13 @@ class VenueRun {
   }
 }
 
-/** The flag's history gives each tick its identity; lastmodifieddate is a last resort, logged. */
-function flagSetAtOf(contact: FlaggedContact, log: DecisionLog): string {
-  if (contact.flagSetAt) return contact.flagSetAt;
-  const fallback = contact.properties['lastmodifieddate'] ?? 'unknown';
-  log.warn('flag history missing; keying the request by lastmodifieddate', { contactId: contact.id });
-  return fallback;
+/** The request's time from the flag's history; the lastmodifieddate fallback is logged. */
+function requestTimeOf(contact: FlaggedContact, log: DecisionLog): string {
+  const { flagSetAt, fromHistory } = flagSetAtOf(contact);
+  if (!fromHistory) {
+    log.warn('flag history missing; keying the request by lastmodifieddate', { contactId: contact.id });
+  }
+  return flagSetAt;
 }
 
 function withDefaults(options: PollVenueOptions = {}): Required<PollVenueOptions> {

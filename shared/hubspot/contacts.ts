@@ -104,79 +104,86 @@ export class HubSpotContacts implements HubSpotContactsPort, HubSpotUpsertPort {
 
   // https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/batch/post-crm-v3-objects-contacts-batch-update
   async updateContacts(updates: readonly ContactUpdate[]) {
-    const failed: RecordFailure[] = [];
-    // HubSpot rejects a batch that repeats an id: merge repeated updates first.
-    const merged = new Map<string, Record<string, string>>();
-    for (const update of updates) merged.set(update.id, { ...merged.get(update.id), ...update.properties });
-    for (const chunk of chunks([...merged], BATCH_LIMIT)) {
-      await sendSplittingRefusals(
-        chunk,
-        async (part) => {
-          const response = await hubspotCall(
-            this.caller,
-            'hubspot',
-            `HubSpot batch update of ${part.length} contacts`,
-            () => this.apis.batch.update({ inputs: part.map(([id, properties]) => ({ id, properties })) }),
-          );
-          const succeeded = new Set(response.results.map((contact) => contact.id));
-          failed.push(
-            ...perRecordFailures(
-              part.map(([id]) => id),
-              succeeded,
-              errorsOf(response),
-            ),
-          );
-        },
-        ([id], reason) => failed.push({ id, reason }),
+    const inputs = mergeRepeated(updates.map((update) => [update.id, update.properties]));
+    const failed = await sendBatches(inputs, async (part) => {
+      const response = await hubspotCall(
+        this.caller,
+        'hubspot',
+        `HubSpot batch update of ${part.length} contacts`,
+        () => this.apis.batch.update({ inputs: part.map(([id, properties]) => ({ id, properties })) }),
       );
-    }
+      return {
+        confirmed: new Set(response.results.map((contact) => contact.id)),
+        errors: errorsOf(response),
+      };
+    });
     return { failed };
   }
 
   // https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/batch/post-crm-v3-objects-contacts-batch-upsert
   async upsertByEmail(inputs: readonly UpsertByEmail[]) {
     const results: Array<{ email: string; id: string; created: boolean }> = [];
-    const failed: RecordFailure[] = [];
-    // HubSpot lowercases emails and refuses a batch that repeats one ("Duplicate IDs"): merge by the
-    // lowercased address, which is also how results and failures are keyed below.
-    const merged = new Map<string, Record<string, string>>();
-    for (const input of inputs) {
-      const email = input.email.trim().toLowerCase();
-      merged.set(email, { ...merged.get(email), ...input.properties });
-    }
-    for (const chunk of chunks([...merged], BATCH_LIMIT)) {
-      await sendSplittingRefusals(
-        chunk,
-        async (part) => {
-          const response = await hubspotCall(
-            this.caller,
-            'hubspot',
-            `HubSpot batch upsert of ${part.length} contacts`,
-            () =>
-              this.apis.batch.upsert({
-                inputs: part.map(([email, properties]) => ({ id: email, idProperty: 'email', properties })),
-              }),
-          );
-          const succeeded = new Set<string>();
-          for (const contact of response.results) {
-            const email = contact.properties['email']?.toLowerCase();
-            if (!email) continue;
-            succeeded.add(email);
-            results.push({ email, id: contact.id, created: contact._new });
-          }
-          failed.push(
-            ...perRecordFailures(
-              part.map(([email]) => email),
-              succeeded,
-              errorsOf(response),
-            ),
-          );
-        },
-        ([email], reason) => failed.push({ id: email, reason }),
+    // HubSpot lowercases emails: merging by the lowercased address is also how results are keyed below.
+    const merged = mergeRepeated(inputs.map((input) => [input.email.trim().toLowerCase(), input.properties]));
+    const failed = await sendBatches(merged, async (part) => {
+      const response = await hubspotCall(
+        this.caller,
+        'hubspot',
+        `HubSpot batch upsert of ${part.length} contacts`,
+        () =>
+          this.apis.batch.upsert({
+            inputs: part.map(([email, properties]) => ({ id: email, idProperty: 'email', properties })),
+          }),
       );
-    }
+      const confirmed = new Set<string>();
+      for (const contact of response.results) {
+        const email = contact.properties['email']?.toLowerCase();
+        if (!email) continue;
+        confirmed.add(email);
+        results.push({ email, id: contact.id, created: contact._new });
+      }
+      return { confirmed, errors: errorsOf(response) };
+    });
     return { results, failed };
   }
+}
+
+type BatchInputs = Array<[id: string, properties: Record<string, string>]>;
+
+/** HubSpot refuses a batch that repeats an id ("Duplicate IDs"): merge repeats, later values win. */
+function mergeRepeated(entries: ReadonlyArray<readonly [string, Record<string, string>]>): BatchInputs {
+  const merged = new Map<string, Record<string, string>>();
+  for (const [id, properties] of entries) merged.set(id, { ...merged.get(id), ...properties });
+  return [...merged];
+}
+
+/**
+ * Sends inputs 100 a call. `send` returns the ids HubSpot confirmed and its `errors[]`; every input it
+ * did not confirm is a failure with its reason, and a batch refused whole is split until the bad input
+ * stands alone (sendSplittingRefusals).
+ */
+async function sendBatches(
+  inputs: BatchInputs,
+  send: (part: BatchInputs) => Promise<{ confirmed: Set<string>; errors: StandardError[] }>,
+): Promise<RecordFailure[]> {
+  const failed: RecordFailure[] = [];
+  for (const chunk of chunks(inputs, BATCH_LIMIT)) {
+    await sendSplittingRefusals(
+      chunk,
+      async (part) => {
+        const { confirmed, errors } = await send(part);
+        failed.push(
+          ...perRecordFailures(
+            part.map(([id]) => id),
+            confirmed,
+            errors,
+          ),
+        );
+      },
+      ([id], reason) => failed.push({ id, reason }),
+    );
+  }
+  return failed;
 }
 
 /**

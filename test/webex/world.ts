@@ -18,22 +18,21 @@ import { SimClock } from '../../sandbox/sim-kit';
 import { WebexSimulator } from '../../sandbox/webex';
 import type { WebexSimulatorOptions } from '../../sandbox/webex';
 import { defineWebexProperties } from '../../sandbox/webex-properties';
+import { appConfig } from '../../bin/venues';
+import { validateAppConfig } from '../../shared/config/app-config';
 
 export const WEBEX_TOKEN = 'sk_test_webex_sync';
 export const TIME_SCALE = 50;
 const LAMBDA_MS = 900_000;
 
-/** The demo field map of bin/venues.ts. */
-export const DEMO_FIELD_MAP: Record<string, string> = {
-  Email: 'email',
-  'First Name': 'profile.firstName',
-  'Last Name': 'profile.lastName',
-  'Company Name': 'profile.company',
-  'Webex Event Name': 'event.name',
-  'Webex Registration Status': 'registrationStatus',
-  'Webex Checked In': 'checkedIn',
-  'Webex Ticket': 'ticketName',
-};
+/** The demo field map of bin/venues.ts (the one the sandbox and a default deploy use). */
+export const DEMO_FIELD_MAP: Record<string, string> = demoWebexFieldMap();
+
+function demoWebexFieldMap(): Record<string, string> {
+  const webex = validateAppConfig(appConfig).webex;
+  if (!webex) throw new Error('bin/venues.ts configures no Webex sync');
+  return webex.fieldMap;
+}
 
 /** Counts what the engine hands HubSpot (inputs, not just calls). */
 export class CountingHubSpot implements HubSpotUpsertPort {

@@ -1,5 +1,5 @@
 /**
- * The `venue-sync` command: wires commander to the operations in shared/ops and prints their results,
+ * The `venue-sync` command: wires commander to the operations in ops/ and prints their results,
  * human-readable by default or as JSON with --json. Connection settings are the handlers' variables
  * (DESIGN.md section 3), taken from the environment or the flags below, so the same command works against
  * the sandbox and, with credentials, the real services.
@@ -14,8 +14,8 @@ import { createInterface } from 'node:readline/promises';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, validateAppConfig, type AppConfig } from '../shared/config/app-config';
-import { runAudit, defaultAuditClients, renderAudit, type AuditClients } from '../shared/ops/audit';
-import { OpsContext, OpsError, type OpsContextOptions } from '../shared/ops/context';
+import { runAudit, defaultAuditClients, renderAudit, type AuditClients } from '../ops/audit';
+import { OpsContext, OpsError, type OpsContextOptions } from '../ops/context';
 import {
   deleteExtras,
   findVenueDuplicates,
@@ -23,13 +23,13 @@ import {
   parseEmailList,
   renderDedupe,
   tripleseatWithOauth,
-} from '../shared/ops/dedupe';
-import { renderDoctor, runDoctor } from '../shared/ops/doctor';
-import { startProgress, type CommandIo } from '../shared/ops/io';
-import { listQuarantined, renderCandidates, renderReplay, replayVenue } from '../shared/ops/replay';
-import { planRun, renderPlan, renderPollReport, runOnce } from '../shared/ops/run';
-import { renderSetup, setupVenue } from '../shared/ops/setup';
-import { contactStatus, renderContactStatus, renderStatus, venueStatus } from '../shared/ops/status';
+} from '../ops/dedupe';
+import { renderDoctor, runDoctor } from '../ops/doctor';
+import { startProgress, type CommandIo } from '../ops/io';
+import { listQuarantined, renderCandidates, renderReplay, replayVenue } from '../ops/replay';
+import { planRun, renderPlan, renderPollReport, runOnce } from '../ops/run';
+import { renderSetup, setupVenue } from '../ops/setup';
+import { contactStatus, renderContactStatus, renderStatus, venueStatus } from '../ops/status';
 import { ApiError } from '../shared/rate-limit/errors';
 import { CredentialsError } from '../shared/runtime/credentials';
 import { LabelResolutionError } from '../shared/schema';

@@ -13,8 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../bin/cli';
 import { appConfig } from '../../bin/venues';
 import { validateAppConfig } from '../../shared/config/app-config';
-import { declaredResources, type AuditClients } from '../../shared/ops/audit';
-import { CapturedText } from '../../shared/ops/io';
+import { declaredResources, type AuditClients } from '../../ops/audit';
+import { CapturedText } from '../../ops/io';
 import { build } from '../infra/synth';
 
 const config = validateAppConfig(appConfig);

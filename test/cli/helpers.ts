@@ -1,6 +1,6 @@
 /** Runs the `venue-sync` CLI in-process against a sandbox World, capturing what it prints. */
 import { runCli, type CliIo } from '../../bin/cli';
-import { CapturedText } from '../../shared/ops/io';
+import { CapturedText } from '../../ops/io';
 import type { World } from '../../sandbox/world';
 
 export interface CliRun {

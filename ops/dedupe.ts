@@ -5,8 +5,8 @@
  * venue's ledger (the contacts venue-sync sent, read from HubSpot) or from a list. Deleting is a
  * separate, confirmed step (`--apply`).
  */
-import type { ExistingLead } from '../sync/ports';
-import type { TripleseatClient } from '../tripleseat/client';
+import type { ExistingLead } from '../shared/sync/ports';
+import type { TripleseatClient } from '../shared/tripleseat/client';
 import { OpsContext, OpsError } from './context';
 
 export interface DuplicateGroup {

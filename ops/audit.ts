@@ -16,7 +16,7 @@ import { EventBridgeClient, ListRulesCommand, ListTagsForResourceCommand } from 
 import { LambdaClient, ListFunctionsCommand, ListTagsCommand } from '@aws-sdk/client-lambda';
 import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { ListQueuesCommand, ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '../shared/config/app-config';
 import { renderTable } from './io';
 
 export type ResourceKind = 'lambda' | 'sqs' | 'schedule' | 'eventbridge-rule' | 'apigateway';

@@ -3,10 +3,10 @@
  * the real venue poller handler invoked once in this process, exactly as a schedule tick would.
  */
 import { randomUUID } from 'node:crypto';
-import { createHandler } from '../../lambdas/venue-poller/handler';
-import type { Observability } from '../runtime/observability';
-import type { PollReport } from '../sync/poll-venue';
-import { planVenue, type VenuePlan } from '../sync/plan-venue';
+import { createHandler } from '../lambdas/venue-poller/handler';
+import type { Observability } from '../shared/runtime/observability';
+import type { PollReport } from '../shared/sync/poll-venue';
+import { planVenue, type VenuePlan } from '../shared/sync/plan-venue';
 import { OpsContext, OpsError } from './context';
 import { formatTime, renderTable } from './io';
 

@@ -4,12 +4,12 @@
  * Every call goes through the shared ApiCaller; every answer used is parsed.
  */
 import { z } from 'zod';
-import { hubspotCall } from '../hubspot/call';
-import { HubSpotContacts, chunks, BATCH_LIMIT } from '../hubspot/contacts';
-import type { HubSpotApis } from '../hubspot/sdk';
-import { errorFromHttp, errorFromNetwork } from '../rate-limit/classify';
-import type { VenueSyncApiCaller } from '../rate-limit';
-import type { PropertySpec } from '../setup/venue-properties';
+import { hubspotCall } from '../shared/hubspot/call';
+import { HubSpotContacts, chunks, BATCH_LIMIT } from '../shared/hubspot/contacts';
+import type { HubSpotApis } from '../shared/hubspot/sdk';
+import { errorFromHttp, errorFromNetwork } from '../shared/rate-limit/classify';
+import type { VenueSyncApiCaller } from '../shared/rate-limit';
+import type { PropertySpec } from '../shared/setup/venue-properties';
 
 const GroupSchema = z.object({ name: z.string(), label: z.string() });
 

@@ -6,15 +6,15 @@
  * identical checkbox is exactly how contacts end up at the wrong venue.
  */
 import { distance } from 'fastest-levenshtein';
-import type { VenueConfig } from '../config/app-config';
+import type { VenueConfig } from '../shared/config/app-config';
 import {
   FUZZY_MIN_SCORE,
   matchLabel,
   normalizeLabel,
   type HubSpotProperty,
   type HubSpotPropertyType,
-} from '../schema';
-import { VENUE_SYNC_GROUP, venuePropertySpecs, type PropertySpec } from '../setup/venue-properties';
+} from '../shared/schema';
+import { VENUE_SYNC_GROUP, venuePropertySpecs, type PropertySpec } from '../shared/setup/venue-properties';
 
 export interface SetupPort {
   listProperties(): Promise<HubSpotProperty[]>;

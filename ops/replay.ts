@@ -8,13 +8,18 @@
  * The poller alone would not pick these up: quarantining already cleared the contact's checkbox.
  */
 import { z } from 'zod';
-import type { VenueConfig } from '../config/app-config';
-import { PermanentApiError } from '../rate-limit/errors';
-import { IllegalTransitionError, keys, type LedgerKey, type QuarantineRecord } from '../reconciliation';
-import { mapContactToLead } from '../sync/lead-mapper';
-import { outcomeUpdate, type Outcome } from '../sync/outcome';
-import { resolveVenueSchema, type VenueSchema } from '../sync/venue-schema';
-import type { TripleseatClient } from '../tripleseat/client';
+import type { VenueConfig } from '../shared/config/app-config';
+import { PermanentApiError } from '../shared/rate-limit/errors';
+import {
+  IllegalTransitionError,
+  keys,
+  type LedgerKey,
+  type QuarantineRecord,
+} from '../shared/reconciliation';
+import { mapContactToLead } from '../shared/sync/lead-mapper';
+import { outcomeUpdate, type Outcome } from '../shared/sync/outcome';
+import { resolveVenueSchema, type VenueSchema } from '../shared/sync/venue-schema';
+import type { TripleseatClient } from '../shared/tripleseat/client';
 import { OpsContext, OpsError } from './context';
 import type { HubSpotAdmin, HubSpotContactRecord } from './hubspot-admin';
 

@@ -6,15 +6,15 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { VenueConfig } from '../config/app-config';
+import type { VenueConfig } from '../shared/config/app-config';
 import {
   keys,
   LEDGER_STATES,
   LedgerEntrySchema,
   PersonRecordSchema,
   type LedgerState,
-} from '../reconciliation';
-import { matchLabel, type HubSpotProperty } from '../schema';
+} from '../shared/reconciliation';
+import { matchLabel, type HubSpotProperty } from '../shared/schema';
 import { OpsContext, OpsError } from './context';
 import { formatTime, renderTable } from './io';
 

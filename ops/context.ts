@@ -7,18 +7,18 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
-import type { AppConfig, VenueConfig } from '../config/app-config';
-import { HubSpotContacts } from '../hubspot/contacts';
-import { createHubSpotApis, HUBSPOT_DEFAULT_BASE_URL, type HubSpotApis } from '../hubspot/sdk';
-import { createApiCaller, type VenueSyncApiCaller } from '../rate-limit';
-import type { ReconciliationStore } from '../reconciliation';
-import { loadCredentials, type Credentials } from '../runtime/credentials';
-import { CredentialSourceSchema } from '../runtime/env';
-import { createRuntime } from '../runtime/resources';
-import { silentLog, type DecisionLog } from '../sync/decision-log';
+import type { AppConfig, VenueConfig } from '../shared/config/app-config';
+import { HubSpotContacts } from '../shared/hubspot/contacts';
+import { createHubSpotApis, HUBSPOT_DEFAULT_BASE_URL, type HubSpotApis } from '../shared/hubspot/sdk';
+import { createApiCaller, type VenueSyncApiCaller } from '../shared/rate-limit';
+import type { ReconciliationStore } from '../shared/reconciliation';
+import { loadCredentials, type Credentials } from '../shared/runtime/credentials';
+import { CredentialSourceSchema } from '../shared/runtime/env';
+import { createRuntime } from '../shared/runtime/resources';
+import { silentLog, type DecisionLog } from '../shared/sync/decision-log';
 import { HubSpotAdmin } from './hubspot-admin';
-import { TRIPLESEAT_DEFAULT_BASE_URL, TripleseatClient } from '../tripleseat/client';
-import { WEBEX_DEFAULT_API_URL, WebexClient } from '../webex/client';
+import { TRIPLESEAT_DEFAULT_BASE_URL, TripleseatClient } from '../shared/tripleseat/client';
+import { WEBEX_DEFAULT_API_URL, WebexClient } from '../shared/webex/client';
 
 const optionalText = z
   .string()

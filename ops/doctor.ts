@@ -13,10 +13,10 @@ import {
   venueFieldLabels,
   type AppConfig,
   type VenueConfig,
-} from '../config/app-config';
-import { ApiError, AuthError } from '../rate-limit/errors';
-import { CredentialsError } from '../runtime/credentials';
-import { matchLabels, type LabelMatch } from '../schema';
+} from '../shared/config/app-config';
+import { ApiError, AuthError } from '../shared/rate-limit/errors';
+import { CredentialsError } from '../shared/runtime/credentials';
+import { matchLabels, type LabelMatch } from '../shared/schema';
 import { OpsContext, OpsError, type CredentialsFound } from './context';
 import { renderTable } from './io';
 

@@ -63,7 +63,16 @@ export interface CreatedLead {
 export interface ExistingLead {
   id: string;
   email: string;
+  /** The vendor's text, kept for messages. */
   createdAt: string | undefined;
+  /**
+   * When the lead was created, as a window: exact (earliest = latest) for a timestamp with a zone, widened
+   * by 14 h each way for a zone-less local time whose zone is unknown. Undefined when unreadable.
+   */
+  createdWindow?: { earliestMs: number; latestMs: number };
+  firstName?: string;
+  lastName?: string;
+  phone?: string;
 }
 
 export interface TripleseatPort {

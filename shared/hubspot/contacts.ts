@@ -89,13 +89,10 @@ export class HubSpotContacts implements HubSpotContactsPort, HubSpotUpsertPort {
           }),
       );
       for (const contact of response.results) {
-        const history = contact.propertiesWithHistory?.[flagProperty] ?? [];
-        // History is newest first; the newest "true" is when this request was made.
-        const lastSet = history.find((entry) => entry.value === 'true');
         contacts.push({
           id: contact.id,
           properties: { ...contact.properties },
-          flagSetAt: lastSet ? new Date(lastSet.timestamp).toISOString() : undefined,
+          flagSetAt: newestTrueAt(contact.propertiesWithHistory?.[flagProperty] ?? []),
         });
       }
     }
@@ -240,4 +237,21 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];
   for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
   return result;
+}
+
+/**
+ * When the newest request was made: the latest "true" in the flag's history by its own timestamp.
+ * HubSpot does not document the order of `propertiesWithHistory` for v3 (v1 was newest first), so the
+ * array order is never trusted.
+ */
+export function newestTrueAt(
+  history: ReadonlyArray<{ value: string; timestamp: Date | string }>,
+): string | undefined {
+  let newest: number | undefined;
+  for (const entry of history) {
+    if (entry.value !== 'true') continue;
+    const at = new Date(entry.timestamp).getTime();
+    if (Number.isFinite(at) && (newest === undefined || at > newest)) newest = at;
+  }
+  return newest === undefined ? undefined : new Date(newest).toISOString();
 }

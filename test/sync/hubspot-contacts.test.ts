@@ -3,7 +3,7 @@
  * and the reasons (which the engines log) never carry the personal data HubSpot's messages quote.
  */
 import { describe, expect, it } from 'vitest';
-import { HubSpotContacts } from '../../shared/hubspot/contacts';
+import { HubSpotContacts, newestTrueAt } from '../../shared/hubspot/contacts';
 import type { HubSpotApis } from '../../shared/hubspot/sdk';
 import { PermanentApiError, type ApiCaller } from '../../shared/rate-limit';
 
@@ -92,5 +92,25 @@ describe('Class: HubSpotContacts', () => {
       );
       expect(sent.length).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(20)));
     });
+  });
+});
+
+describe('Function: newestTrueAt', () => {
+  const history = [
+    { value: 'true', timestamp: '2026-11-01T10:00:00.000Z' },
+    { value: 'false', timestamp: '2026-11-01T10:05:00.000Z' },
+    { value: 'true', timestamp: '2026-11-01T10:10:00.000Z' },
+  ];
+
+  it('takes the latest "true" by timestamp when history is oldest first', () => {
+    expect(newestTrueAt(history)).toBe('2026-11-01T10:10:00.000Z');
+  });
+
+  it('takes the latest "true" by timestamp when history is newest first', () => {
+    expect(newestTrueAt([...history].reverse())).toBe('2026-11-01T10:10:00.000Z');
+  });
+
+  it('is undefined when the flag was never set', () => {
+    expect(newestTrueAt([{ value: 'false', timestamp: '2026-11-01T10:00:00.000Z' }])).toBeUndefined();
   });
 });

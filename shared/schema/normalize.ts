@@ -21,3 +21,12 @@ export function labelTokens(label: string): string[] {
   const normalized = normalizeLabel(label);
   return normalized === '' ? [] : normalized.split(' ');
 }
+
+/**
+ * The internal name `venue-sync setup` gives a property it creates from a label:
+ * "Tripleseat Sync - Venue A" -> `tripleseat_sync_venue_a`. Resolution accepts it as an exact match,
+ * so a property found under this name is the one setup made, whatever its label says today.
+ */
+export function snakeCaseLabel(label: string): string {
+  return normalizeLabel(label).replace(/ /g, '_');
+}

@@ -1,7 +1,5 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  alignTokens,
   LabelResolutionError,
   matchLabel,
   resolveLabel,
@@ -95,7 +93,7 @@ describe('Function: resolveLabel', () => {
     });
   });
 
-  describe('Rule 3: fuzzy matches', () => {
+  describe('Rule 3: fuzzy matches (field-map labels; see fuzzy-rules.test.ts for each rule)', () => {
     it.each([
       ['Tripleseat Synk - Venue A', 'tripleseat_sync_venue_a'],
       ['Tripleseat Sync - Venu A', 'tripleseat_sync_venue_a'],
@@ -146,30 +144,6 @@ describe('Function: resolveLabel', () => {
       expect(match.ok).toBe(false);
     });
 
-    it('refuses a typo in a word that names the venue in its label family', () => {
-      // Prepare: "Marina" is the only word where it differs from the Venue A flag.
-      const properties = [...portal(), flag('Tripleseat Sync - Marina', 'tripleseat_sync_marina')];
-
-      // Act
-      const marine = matchLabel('Tripleseat Sync - Marine', properties);
-      const venu = matchLabel('Tripleseat Sync - Venu A', properties);
-
-      // Assess
-      expect(marine.ok).toBe(false);
-      expect(venu.ok && venu.property.name).toBe('tripleseat_sync_venue_a');
-    });
-
-    it('refuses a typo in a word where same-length labels differ (Harbor / Marina)', () => {
-      // Prepare
-      const properties = [flag('Venue Sync Harbor', 'harbor'), flag('Venue Sync Marina', 'marina')];
-
-      // Act
-      const match = matchLabel('Venue Sync Harbour', properties);
-
-      // Assess
-      expect(match.ok).toBe(false);
-    });
-
     it('refuses a similar label below the threshold and lists the closest with scores', () => {
       // Prepare
       const properties = portal();
@@ -207,6 +181,37 @@ describe('Function: resolveLabel', () => {
       expect(error.labels).toEqual(['Tripleseat Sync - Venue C', 'Shoe Size']);
       expect(error.message).toContain("label 'Tripleseat Sync - Venue C' not found");
       expect(error.message).toContain("label 'Shoe Size' not found");
+    });
+  });
+
+  describe('Option: exactOnly', () => {
+    it('refuses a one-letter typo it would otherwise accept, listing the closest with scores', () => {
+      // Prepare
+      const properties = portal();
+
+      // Act
+      const fuzzy = matchLabel('Boat Brnd', properties);
+      const error = resolutionError(() => resolveLabel('Boat Brnd', properties, { exactOnly: true }));
+
+      // Assess
+      expect(fuzzy.ok).toBe(true);
+      expect(error.problems[0]?.kind).toBe('not_found');
+      expect(error.message).toContain(
+        "label 'Boat Brnd' not found; closest: 'Boat Brand' (0.90); only its exact label or internal name 'boat_brnd' is accepted",
+      );
+    });
+
+    it('still accepts the normalized label and the internal name', () => {
+      // Prepare
+      const properties = portal();
+
+      // Act
+      const byLabel = matchLabel('boat-brand', properties, { exactOnly: true });
+      const byName = matchLabel('firstname', properties, { exactOnly: true });
+
+      // Assess
+      expect(byLabel).toMatchObject({ ok: true, how: 'label' });
+      expect(byName).toMatchObject({ ok: true, how: 'name' });
     });
   });
 
@@ -251,105 +256,5 @@ describe('Function: resolveLabels', () => {
       ['email', 'email'],
       ['Boat Brand', 'boat_brand'],
     ]);
-  });
-});
-
-describe('Function: alignTokens', () => {
-  it('pairs a split word with its joined form', () => {
-    // Act
-    const steps = alignTokens(['triple', 'seat', 'sync'], ['tripleseat', 'sync']);
-
-    // Assess
-    expect(steps).toEqual([
-      { input: ['triple', 'seat'], candidate: ['tripleseat'], candidateStart: 0 },
-      { input: ['sync'], candidate: ['sync'], candidateStart: 1 },
-    ]);
-  });
-});
-
-describe('Properties: venue flags', () => {
-  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('');
-  const separators = [' - ', ' – ', ' — ', '-', ' ', '  ', ' _ ', ': '];
-  const flagLabel = (venue: string) => `Tripleseat Sync - Venue ${venue}`;
-  const portalOf = (venues: readonly string[]) => [
-    ...venues.map((venue) => flag(flagLabel(venue), `tripleseat_sync_venue_${venue.toLowerCase()}`)),
-    ...portal().filter((p) => p.type !== 'bool'),
-  ];
-  /** "Tripleseat Sync - Venue X" with random case, dashes and spacing. */
-  const variantOf = (venue: string) =>
-    fc
-      .tuple(
-        fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
-        fc.constantFrom(...separators),
-        fc.constantFrom(' ', '  ', '\t'),
-        fc.constantFrom('', ' ', '  '),
-      )
-      .map(([upper, dash, space, pad]) =>
-        `${pad}Tripleseat${space}Sync${dash}Venue${space}${venue}${pad}`
-          .split('')
-          .map((char, i) => (upper[i % upper.length] ? char.toUpperCase() : char.toLowerCase()))
-          .join(''),
-      );
-  /** One-character typos in the long, fixed words; the venue letter untouched. */
-  const typoOf = (venue: string) =>
-    fc
-      .tuple(fc.constantFrom('Tripleseat', 'Sync', 'Venue'), fc.nat(), fc.constantFrom('x', 'e', ''))
-      .map(([word, at, replacement]) => {
-        const i = 1 + (at % (word.length - 1));
-        const typo = word.slice(0, i) + replacement + word.slice(i + 1);
-        return flagLabel(venue).replace(word, typo);
-      });
-
-  it('never resolves a flag label for a venue letter that has no property', () => {
-    fc.assert(
-      fc.property(
-        fc.uniqueArray(fc.constantFrom(...letters), { minLength: 1, maxLength: 8 }),
-        fc.constantFrom(...letters),
-        fc.boolean(),
-        fc.nat(),
-        (venues, missing, withTypo, seed) => {
-          fc.pre(!venues.includes(missing));
-          const [label] = fc.sample(withTypo ? typoOf(missing) : variantOf(missing), { numRuns: 1, seed });
-          const match = matchLabel(label ?? flagLabel(missing), portalOf(venues), { expectType: ['bool'] });
-          return !match.ok;
-        },
-      ),
-      { numRuns: 300 },
-    );
-  });
-
-  it('resolves any case, dash or spacing variant of an existing flag to that flag', () => {
-    fc.assert(
-      fc.property(
-        fc.uniqueArray(fc.constantFrom(...letters), { minLength: 1, maxLength: 8 }),
-        fc.nat(),
-        fc.nat(),
-        (venues, pick, seed) => {
-          const venue = venues[pick % venues.length] ?? 'A';
-          const [label] = fc.sample(variantOf(venue), { numRuns: 1, seed });
-          const resolved = resolveLabel(label ?? flagLabel(venue), portalOf(venues), {
-            expectType: ['bool'],
-          });
-          return resolved.name === `tripleseat_sync_venue_${venue.toLowerCase()}`;
-        },
-      ),
-      { numRuns: 300 },
-    );
-  });
-
-  it('never resolves a numbered venue that does not exist, even with a typo elsewhere', () => {
-    fc.assert(
-      fc.property(
-        fc.uniqueArray(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }),
-        fc.integer({ min: 1, max: 40 }),
-        fc.constantFrom('Tripleseat Sync - Venue', 'Tripelseat Sync - Venue', 'Tripleseat Sync - Venu'),
-        (venues, missing, prefix) => {
-          fc.pre(!venues.includes(missing));
-          const properties = venues.map((n) => flag(`Tripleseat Sync - Venue ${n}`, `venue_${n}`));
-          return !matchLabel(`${prefix} ${missing}`, properties).ok;
-        },
-      ),
-      { numRuns: 300 },
-    );
   });
 });

@@ -44,6 +44,7 @@ export const appConfig: AppConfigInput = {
       fieldMap: { ...contactFields, additional_information: ['Event Notes', 'Boat Brand'] },
       secretName: 'venue-sync/marina',
       tripleseatLocationId: '3',
+      writeBack: { status: 'Tripleseat Status - Marina' },
     },
   ],
   webex: {

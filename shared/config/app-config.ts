@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { normalizeLabel } from '../schema/normalize';
 import { isWebexField, WEBEX_FIELDS } from '../webex/fields';
+import { CONFIG_RULES } from './rules';
 import { REQUIRED_LEAD_FIELDS, TRIPLESEAT_LEAD_FIELDS } from './tripleseat-fields';
 
 const VENUE_ID = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
@@ -38,7 +39,13 @@ export const VenueConfigSchema = z
     secretName: z.string().min(1),
     tripleseatLocationId: z.string().min(1).optional(),
     tripleseatLeadFormId: z.string().min(1).optional(),
+    /** Contact properties the poller writes after a decision; `status` is required (see below). */
     writeBack: WritebackMapSchema.optional(),
+    /**
+     * The one way to run a venue without `writeBack.status`: the reason, e.g. 'pilot venue, marketers
+     * check Tripleseat directly'. Synth then prints a warning, because marketers see nothing on the contact.
+     */
+    statusWriteBackOptOut: z.string().min(1).optional(),
     /** Poll interval in minutes. @default 5 */
     scheduleMinutes: z.number().int().min(1).max(60).optional(),
   })
@@ -82,15 +89,34 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses and cross-checks the config; throws ONE ConfigError listing every problem with its venue. */
-export function validateAppConfig(input: unknown): AppConfig {
+/** A valid config and what it accepted with a warning (e.g. a venue that opted out of status write-back). */
+export interface CheckedAppConfig {
+  readonly config: AppConfig;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Parses and cross-checks the config, then runs every rule in `./rules`; throws ONE ConfigError listing
+ * every problem with its venue and field. Warnings come back with the config, for the caller to print.
+ */
+export function checkAppConfig(input: unknown): CheckedAppConfig {
   const parsed = AppConfigSchema.safeParse(input);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(input, issue)));
   }
-  const problems = crossCheck(parsed.data);
+  const findings = CONFIG_RULES.flatMap((rule) => rule(parsed.data));
+  const problems = [
+    ...crossCheck(parsed.data),
+    ...findings.filter((finding) => finding.severity === 'error').map((finding) => finding.message),
+  ];
   if (problems.length > 0) throw new ConfigError(problems);
-  return parsed.data;
+  const warnings = findings.filter((finding) => finding.severity === 'warning').map((f) => f.message);
+  return { config: parsed.data, warnings };
+}
+
+/** `checkAppConfig` for callers that do not print warnings (the stack, the CLI, tests). */
+export function validateAppConfig(input: unknown): AppConfig {
+  return checkAppConfig(input).config;
 }
 
 function describeIssue(input: unknown, issue: z.core.$ZodIssue): string {
@@ -117,8 +143,9 @@ function crossCheck(config: AppConfig): string[] {
       problems.push(`${venueRef}: duplicate venue id (also venue #${firstById.get(venue.id)})`);
     else firstById.set(venue.id, index);
 
+    // An empty normalized flag is the flagLabelHasLettersOrDigits rule's to report.
     const flag = normalizeLabel(venue.syncFlagLabel);
-    const flagOwner = firstByFlag.get(flag);
+    const flagOwner = flag === '' ? undefined : firstByFlag.get(flag);
     if (flagOwner !== undefined && flagOwner !== venue.id) {
       problems.push(
         `${venueRef}: sync flag label '${venue.syncFlagLabel}' is the same as venue '${flagOwner}' after normalization; ` +

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { appConfig } from '../../bin/venues';
-import { ConfigError, validateAppConfig, type AppConfigInput } from '../../shared/config/app-config';
+import {
+  ConfigError,
+  checkAppConfig,
+  validateAppConfig,
+  type AppConfigInput,
+} from '../../shared/config/app-config';
 
 const venue = (id: string, overrides: Record<string, unknown> = {}) => ({
   id,
@@ -13,6 +18,7 @@ const venue = (id: string, overrides: Record<string, unknown> = {}) => ({
     phone_number: 'Phone Number',
   },
   secretName: `venue-sync/${id}`,
+  writeBack: { status: `Tripleseat Status - ${id}` },
   ...overrides,
 });
 
@@ -36,7 +42,12 @@ describe('Function: validateAppConfig', () => {
 
   it('names a duplicate venue id', () => {
     expect(
-      problemsOf({ venues: [venue('a'), venue('a', { syncFlagLabel: 'Other', secretName: 's2' })] }),
+      problemsOf({
+        venues: [
+          venue('a'),
+          venue('a', { syncFlagLabel: 'Other', secretName: 's2', writeBack: { status: 'Status 2' } }),
+        ],
+      }),
     ).toEqual(["venue 'a': duplicate venue id (also venue #0)"]);
   });
 
@@ -114,8 +125,47 @@ describe('Function: validateAppConfig', () => {
       throw new Error('expected a ConfigError');
     })();
 
-    expect(error.message).toMatch(/2 problem\(s\)/);
+    expect(error.message).toMatch(/3 problem\(s\)/);
     expect(error.message).toContain('duplicate venue id');
     expect(error.message).toContain("secret name 'venue-sync/a' is already used");
+    expect(error.message).toContain("writeBack.status 'Tripleseat Status - a' is also its writeBack.status");
+  });
+});
+
+describe('Function: checkAppConfig', () => {
+  it('returns the config with no warnings for the shipped demo venues', () => {
+    const checked = checkAppConfig(appConfig);
+
+    expect(checked.warnings).toEqual([]);
+    expect(checked.config.venues.find((v) => v.id === 'marina')?.writeBack?.status).toBe(
+      'Tripleseat Status - Marina',
+    );
+  });
+
+  it('returns a warning for a venue that opted out of status write-back', () => {
+    const checked = checkAppConfig({
+      venues: [venue('a', { writeBack: undefined, statusWriteBackOptOut: 'pilot' })],
+    });
+
+    expect(checked.warnings).toEqual([expect.stringMatching(/^venue 'a': writes no status to contacts/)]);
+  });
+
+  it('lists the new rules alongside the old checks in one error', () => {
+    const problems = problemsOf({
+      venues: [
+        venue('a'),
+        venue('b', { syncFlagLabel: '🎉🎉', writeBack: { status: 'Tripleseat Sync - a' } }),
+        venue('c', { syncFlagLabel: 'Tripleseat Sync - \u0430', secretName: 'venue-sync/a' }),
+      ],
+    });
+
+    expect(problems).toEqual([
+      "venue 'c': secret name 'venue-sync/a' is already used by venue 'a'",
+      expect.stringMatching(/^venue 'b': syncFlagLabel '🎉🎉' has no letters or digits/),
+      expect.stringMatching(/^venue 'c': syncFlagLabel .* looks like venue 'a''s/),
+      expect.stringMatching(
+        /^venue 'b': writeBack.status 'Tripleseat Sync - a' is venue 'a''s sync checkbox/,
+      ),
+    ]);
   });
 });

@@ -77,6 +77,7 @@ export const FOURTH_VENUE = {
     phone_number: 'Phone Number',
   },
   secretName: 'venue-sync/lakeside',
+  writeBack: { status: 'Tripleseat Status - Lakeside' },
 };
 
 export function withFourthVenue(): AppConfigInput {

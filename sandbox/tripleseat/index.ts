@@ -1,6 +1,8 @@
 export { TripleseatSimulator } from './simulator';
-export { LEADS_PAGE_SIZE, type LeadPage } from './lead-store';
+export { LEADS_PAGE_SIZE, renderTimestamp, type LeadPage } from './lead-store';
+export type { OAuthServerStats } from './oauth-server';
 export type {
+  CreatedAtRendering,
   LeadErrors,
   TripleseatAccountConfig,
   TripleseatLead,

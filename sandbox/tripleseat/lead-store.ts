@@ -1,5 +1,13 @@
 import type { LeadFields } from './lead-input';
-import type { TripleseatLead } from './types';
+import type { CreatedAtRendering, TripleseatLead } from './types';
+
+/** How the REST representation renders timestamps (the stored lead always keeps ISO UTC). */
+export interface RestRendering {
+  createdAt: CreatedAtRendering;
+  utcOffsetMinutes: number;
+}
+
+export const DEFAULT_RENDERING: RestRendering = { createdAt: 'utc', utcOffsetMinutes: -300 };
 
 /** Tripleseat's REST pages hold 50 records ([S] bonroyage PaginatedResponse, api-facts 3.1 B). */
 export const LEADS_PAGE_SIZE = 50;
@@ -68,7 +76,7 @@ export class LeadStore {
    * Case-insensitive substring match on email, first, last and full name; oldest first (by id) so a
    * client paging through a growing result set does not see pages shift under it. An empty query lists all.
    */
-  search(venueId: string, query: string, page: number): LeadPage {
+  search(venueId: string, query: string, page: number, rendering = DEFAULT_RENDERING): LeadPage {
     const needle = query.trim().toLowerCase();
     const matches = this.live(venueId).filter((lead) => {
       if (needle === '') return true;
@@ -82,14 +90,31 @@ export class LeadStore {
     });
     const start = (page - 1) * LEADS_PAGE_SIZE;
     return {
-      results: matches.slice(start, start + LEADS_PAGE_SIZE).map((lead) => ({ lead: toRestLead(lead) })),
+      results: matches
+        .slice(start, start + LEADS_PAGE_SIZE)
+        .map((lead) => ({ lead: toRestLead(lead, rendering) })),
       total_pages: Math.ceil(matches.length / LEADS_PAGE_SIZE),
     };
   }
 }
 
-/** The REST representation: the stored fields without simulator bookkeeping. */
-export function toRestLead(lead: TripleseatLead): Record<string, unknown> {
+/** The REST representation: the stored fields without simulator bookkeeping, timestamps as configured. */
+export function toRestLead(lead: TripleseatLead, rendering = DEFAULT_RENDERING): Record<string, unknown> {
   const { venueId: _venueId, ...rest } = lead;
-  return rest;
+  return {
+    ...rest,
+    created_at: renderTimestamp(lead.created_at, rendering),
+    updated_at: renderTimestamp(lead.updated_at, rendering),
+  };
+}
+
+/** `2026-11-23T12:00:00.000Z` as `...Z`, `2026-11-23T07:00:00-05:00` or `2026-11-23 07:00:00`. */
+export function renderTimestamp(iso: string, rendering: RestRendering): string {
+  if (rendering.createdAt === 'utc') return iso;
+  const local = new Date(Date.parse(iso) + rendering.utcOffsetMinutes * 60_000).toISOString().slice(0, 19);
+  if (rendering.createdAt === 'zoneless') return local.replace('T', ' ');
+  const sign = rendering.utcOffsetMinutes < 0 ? '-' : '+';
+  const minutes = Math.abs(rendering.utcOffsetMinutes);
+  const offset = `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  return `${local}${sign}${offset}`;
 }

@@ -1,7 +1,6 @@
 /**
- * A Tripleseat stand-in: the public-key lead form endpoint plus the OAuth leads REST API, one account per
- * venue. Follows /work/shared/api-facts/README.md section 3; every [U]/[S] point chosen here is listed in
- * sandbox/tripleseat/README.md.
+ * A Tripleseat stand-in: the public-key lead form endpoint, the OAuth leads REST API and the OAuth 2.0
+ * token endpoint, one account per venue. Every assumption made here is listed in sandbox/tripleseat/README.md.
  */
 import {
   FaultInjector,
@@ -14,7 +13,8 @@ import {
   type SimResponse,
 } from '../sim-kit';
 import { parseLeadBody, simpleErrorMessages, validateLead } from './lead-input';
-import { LeadStore, toRestLead } from './lead-store';
+import { DEFAULT_RENDERING, LeadStore, toRestLead, type RestRendering } from './lead-store';
+import { TripleseatOAuthServer, type OAuthServerStats } from './oauth-server';
 import { SlidingWindowLimiter } from './rate-window';
 import type { TripleseatAccountConfig, TripleseatLead, TripleseatSimulatorOptions } from './types';
 
@@ -36,6 +36,8 @@ export class TripleseatSimulator {
   private readonly limiter: SlidingWindowLimiter;
   private readonly validationErrorStatus: 200 | 422;
   private readonly requestsPerSecond: number;
+  private readonly oauth: TripleseatOAuthServer;
+  private readonly rendering: RestRendering;
   private server: RunningServer | undefined;
 
   constructor(options: TripleseatSimulatorOptions) {
@@ -51,6 +53,16 @@ export class TripleseatSimulator {
     this.requestsPerSecond = options.requestsPerSecond ?? 10;
     this.limiter = new SlidingWindowLimiter(this.clock, this.requestsPerSecond);
     this.validationErrorStatus = options.validationErrorStatus ?? 200;
+    this.oauth = new TripleseatOAuthServer(
+      this.clock,
+      () => this.accounts,
+      options.accessTokenLifetimeSeconds ?? 7200,
+      seededRandom(seed + 1),
+    );
+    this.rendering = {
+      createdAt: options.createdAtFormat ?? DEFAULT_RENDERING.createdAt,
+      utcOffsetMinutes: options.accountUtcOffsetMinutes ?? DEFAULT_RENDERING.utcOffsetMinutes,
+    };
   }
 
   async start(): Promise<string> {
@@ -86,11 +98,46 @@ export class TripleseatSimulator {
     return this.store.live().map((lead) => ({ ...lead }));
   }
 
-  /** The venue's OAuth token stops working (401 invalid_token), as after a revoked app authorization. */
+  /**
+   * The venue's OAuth access stops working (401 invalid_token), as after a revoked app authorization: the
+   * static token and every issued pair, refresh tokens included (a refresh then answers invalid_grant).
+   */
   revokeOauth(venueId: string): void {
     const account = this.account(venueId);
     if (account.oauthToken) this.revokedTokens.add(account.oauthToken);
     account.oauthToken = undefined;
+    this.oauth.revokeAll(venueId);
+  }
+
+  /** A token pair for the venue's OAuth client, as if a customer admin had authorized it earlier. */
+  grantOauth(venueId: string): { accessToken: string; refreshToken: string } {
+    return this.oauth.grant(venueId, this.oauthClientOf(venueId).clientId);
+  }
+
+  /**
+   * What a customer admin's consent on the authorize page yields: a one-time code bound to the redirect URI
+   * (`GET /oauth2/authorize` does the same over HTTP and redirects with it).
+   */
+  authorizationCode(venueId: string, redirectUri: string): string {
+    return this.oauth.issueCode(venueId, this.oauthClientOf(venueId).clientId, redirectUri);
+  }
+
+  /** Every issued access token of the venue answers 401 from now on; refresh tokens keep working. */
+  expireAccessTokens(venueId: string): void {
+    this.account(venueId);
+    this.oauth.expireAccessTokens(venueId);
+  }
+
+  /** Refreshes answered, grants refused, refresh tokens still accepted. */
+  oauthStats(venueId: string): OAuthServerStats {
+    this.account(venueId);
+    return this.oauth.statsFor(venueId);
+  }
+
+  private oauthClientOf(venueId: string): { clientId: string; clientSecret: string } {
+    const client = this.account(venueId).oauthClient;
+    if (!client) throw new Error(`TripleseatSimulator: venue ${venueId} has no oauthClient configured`);
+    return client;
   }
 
   /** The venue's lead form key changes; the old key answers 401 from now on. */
@@ -110,6 +157,8 @@ export class TripleseatSimulator {
   private handle(request: SimRequest): SimResponse {
     const { method, path } = request;
     if (method === 'POST' && path === '/v1/leads/create.js') return this.createViaLeadForm(request);
+    if (method === 'POST' && path === '/oauth2/token') return this.oauth.token(request);
+    if (method === 'GET' && path === '/oauth2/authorize') return this.authorize(request);
     const leadMatch = LEAD_PATH.exec(path);
     const isRest = path === '/v1/leads/search.json' || path === '/v1/leads.json' || leadMatch !== null;
     if (!isRest) return notFound(`No route matches [${method}] "${path}"`);
@@ -123,13 +172,18 @@ export class TripleseatSimulator {
     if (method === 'GET' && (path === '/v1/leads/search.json' || path === '/v1/leads.json')) {
       const page = Number.parseInt(request.query.get('page') ?? '1', 10);
       if (!Number.isInteger(page) || page < 1) return badRequest('page must be a positive integer');
-      return { status: 200, body: this.store.search(venueId, request.query.get('query') ?? '', page) };
+      return {
+        status: 200,
+        body: this.store.search(venueId, request.query.get('query') ?? '', page, this.rendering),
+      };
     }
     if (leadMatch) {
       const id = Number(leadMatch[1]);
       if (method === 'GET') {
         const lead = this.store.find(venueId, id);
-        return lead ? { status: 200, body: { lead: toRestLead(lead) } } : notFound(`Lead ${id} not found`);
+        return lead
+          ? { status: 200, body: { lead: toRestLead(lead, this.rendering) } }
+          : notFound(`Lead ${id} not found`);
       }
       if (method === 'DELETE') {
         return this.store.delete(venueId, id, this.clock.now())
@@ -174,6 +228,13 @@ export class TripleseatSimulator {
     if (token) {
       const account = this.accounts.find((candidate) => candidate.oauthToken === token);
       if (account) return { ok: true, account };
+      const issued = this.oauth.checkAccess(token);
+      if (issued.ok) return { ok: true, account: this.account(issued.venueId) };
+      if (issued.reason === 'expired' || issued.reason === 'revoked') {
+        const description =
+          issued.reason === 'expired' ? 'The access token expired.' : 'The access token was revoked.';
+        return { ok: false, response: unauthorized('invalid_token', description) };
+      }
       if (this.accounts.some((candidate) => candidate.publicKey === token)) {
         return {
           ok: false,
@@ -195,6 +256,30 @@ export class TripleseatSimulator {
       };
     }
     return { ok: false, response: unauthorized('invalid_token', `No access token was given. ${OAUTH_HINT}`) };
+  }
+
+  /**
+   * The consent page, reduced to what a client sees: the sandbox's admin always approves, and the browser
+   * is redirected to `redirect_uri?code=...&state=...`. (The real page lives on Tripleseat's login host.)
+   */
+  private authorize(request: SimRequest): SimResponse {
+    const clientId = request.query.get('client_id');
+    const redirectUri = request.query.get('redirect_uri');
+    const account = this.accounts.find((candidate) => candidate.oauthClient?.clientId === clientId);
+    if (!account || !clientId || !redirectUri || request.query.get('response_type') !== 'code') {
+      return badRequest(
+        'client_id (a known OAuth application), redirect_uri and response_type=code are required',
+      );
+    }
+    const target = new URL(redirectUri);
+    target.searchParams.set('code', this.oauth.issueCode(account.venueId, clientId, redirectUri));
+    const state = request.query.get('state');
+    if (state) target.searchParams.set('state', state);
+    return {
+      status: 302,
+      headers: { location: target.toString() },
+      body: { redirect_to: target.toString() },
+    };
   }
 
   private rateLimit(account: TripleseatAccountConfig): SimResponse | undefined {

@@ -5,8 +5,10 @@ export interface TripleseatAccountConfig {
   venueId: string;
   /** The lead form public key (Settings -> Lead Forms -> View Setup Codes). */
   publicKey: string;
-  /** OAuth 2.0 access token for the REST API; without one the venue has no search/get/delete. */
+  /** A static OAuth 2.0 access token for the REST API (never expires in the simulator). */
   oauthToken?: string;
+  /** The account's OAuth 2.0 application: enables `POST /oauth2/token` (code and refresh grants) for it. */
+  oauthClient?: { clientId: string; clientSecret: string };
   /** Lead forms of this account. A lead naming any other `lead_form_id` is rejected. */
   leadFormIds?: string[];
   /** Locations of this account. A lead naming any other `location_id` is rejected. */
@@ -25,7 +27,22 @@ export interface TripleseatSimulatorOptions {
   validationErrorStatus?: 200 | 422;
   /** Seeds fault dice and the first lead id. */
   seed?: number;
+  /**
+   * Lifetime of issued OAuth access tokens, in seconds of the simulator clock. Tripleseat documents 7200;
+   * the odd mode (60) makes rotation happen many times in a short test or sandbox run.
+   */
+  accessTokenLifetimeSeconds?: number;
+  /**
+   * How REST answers render `created_at`: `utc` (`2026-11-23T12:00:00.000Z`, default), `offset`
+   * (`2026-11-23T07:00:00-05:00`, what Rails usually renders) or `zoneless` (`2026-11-23 07:00:00`, the odd
+   * mode: the account's local time with no zone, as one published client expects).
+   */
+  createdAtFormat?: CreatedAtRendering;
+  /** The account's UTC offset for `offset` / `zoneless` rendering, in minutes; default -300 (US Eastern). */
+  accountUtcOffsetMinutes?: number;
 }
+
+export type CreatedAtRendering = 'utc' | 'offset' | 'zoneless';
 
 /**
  * A stored lead, flat, with Tripleseat's snake_case field names. Every field the client sent is kept

@@ -14,4 +14,6 @@ export const keys = {
   webexSource: 'webex',
   /** gsi1: every record about one HubSpot contact, across venues and Webex (for `status contact`). */
   contactIndex: (contactId: string) => `CONTACT#${contactId}`,
+  /** A vendor OAuth token pair, kept in the venue's own partition (sk; pk is `venue(venueId)`). */
+  oauthTokens: (provider: string) => `OAUTH#${provider}`,
 } as const;

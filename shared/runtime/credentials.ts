@@ -9,7 +9,13 @@ import type { CredentialSourceSchema } from './env';
 export const SecretPayloadSchema = z.object({
   hubspotToken: z.string().min(1).optional(),
   tripleseatPublicKey: z.string().min(1).optional(),
+  /** A static OAuth 2.0 access token (no refresh; expires after 2 h at Tripleseat). */
   tripleseatOauthToken: z.string().min(1).optional(),
+  /** The venue's Tripleseat OAuth 2.0 application; with these, tokens are refreshed and kept in the table. */
+  tripleseatClientId: z.string().min(1).optional(),
+  tripleseatClientSecret: z.string().min(1).optional(),
+  /** Bootstrap only: used while the table holds no token pair for the venue yet. */
+  tripleseatRefreshToken: z.string().min(1).optional(),
   webexToken: z.string().min(1).optional(),
   hubspotAppSecret: z.string().min(1).optional(),
 });
@@ -28,6 +34,9 @@ export async function loadCredentials(
       hubspotToken: source.HUBSPOT_TOKEN,
       tripleseatPublicKey: source.TRIPLESEAT_PUBLIC_KEY,
       tripleseatOauthToken: source.TRIPLESEAT_OAUTH_TOKEN,
+      tripleseatClientId: source.TRIPLESEAT_CLIENT_ID,
+      tripleseatClientSecret: source.TRIPLESEAT_CLIENT_SECRET,
+      tripleseatRefreshToken: source.TRIPLESEAT_REFRESH_TOKEN,
       webexToken: source.WEBEX_TOKEN,
       hubspotAppSecret: source.HUBSPOT_APP_SECRET,
     };

@@ -34,6 +34,9 @@ export const CredentialSourceSchema = z.object({
   HUBSPOT_TOKEN: optionalText,
   TRIPLESEAT_PUBLIC_KEY: optionalText,
   TRIPLESEAT_OAUTH_TOKEN: optionalText,
+  TRIPLESEAT_CLIENT_ID: optionalText,
+  TRIPLESEAT_CLIENT_SECRET: optionalText,
+  TRIPLESEAT_REFRESH_TOKEN: optionalText,
   WEBEX_TOKEN: optionalText,
   HUBSPOT_APP_SECRET: optionalText,
 });

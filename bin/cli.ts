@@ -18,9 +18,11 @@ import { runAudit, defaultAuditClients, renderAudit, type AuditClients } from '.
 import { OpsContext, OpsError, type OpsContextOptions } from '../ops/context';
 import {
   deleteExtras,
+  extraCount,
   findVenueDuplicates,
-  ledgerEmails,
+  operatorName,
   parseEmailList,
+  readLedgerView,
   renderDedupe,
   tripleseatWithOauth,
 } from '../ops/dedupe';
@@ -60,6 +62,11 @@ const CONNECTION_FLAGS: Array<[flag: string, variable: string, description: stri
   ['--dynamodb-endpoint <url>', 'AWS_ENDPOINT_URL_DYNAMODB', 'a local DynamoDB (sandbox)'],
   ['--region <region>', 'AWS_REGION', 'AWS region'],
   ['--secret-arn <arn>', 'SECRET_ARN', 'read credentials from this Secrets Manager secret (JSON)'],
+  [
+    '--venue-id <id>',
+    'VENUE_ID',
+    'the venue the given credentials belong to (set by .sandbox/<venue>.env); commands for another venue refuse',
+  ],
 ];
 
 interface GlobalOptions {
@@ -104,6 +111,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   const confirmOrStop = async (options: { yes?: boolean }, question: string): Promise<boolean> => {
     if (options.yes) return true;
+    if (!io.interactive) {
+      io.stderr.write(`${question} No terminal to ask on: pass --yes to confirm. Nothing changed.\n`);
+      return false;
+    }
     const answer = await io.confirm(question);
     if (!answer) io.stderr.write('Nothing changed.\n');
     return answer;
@@ -128,7 +139,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--dry-run', 'show what would be created, create nothing')
     .action(async (venueId: string, options: { dryRun?: boolean }, command: Command) =>
       withContext(command, async (ctx, globals) => {
-        const found = await ctx.credentials(ctx.venue(venueId));
+        // Creating properties writes to HubSpot: only with credentials known to be this venue's.
+        const found = await ctx.credentials(ctx.venue(venueId), options.dryRun ? 'read' : 'write');
         const result = await setupVenue(
           ctx.venue(venueId),
           ctx.hubspotAdmin(OpsContext.hubspotToken(found)),
@@ -196,7 +208,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
               metrics: { publish: () => {} },
             },
             timeoutMs: timeoutSeconds * 1000,
-            useConfigSecret: globals.configSecrets === true,
           });
           print(globals, report, renderPollReport(report));
         }),
@@ -232,10 +243,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('-y, --yes', 'do not ask for confirmation')
     .action(async (venueId: string, options: { yes?: boolean }, command: Command) =>
       withContext(command, async (ctx, globals) => {
-        const candidates = await listQuarantined(ctx, venueId);
+        // Refuses another venue's (or unnamed) credentials before anything else happens.
         const hasOauth = Boolean(
-          (await ctx.credentials(ctx.venue(venueId))).credentials.tripleseatOauthToken,
+          (await ctx.credentials(ctx.venue(venueId), 'write')).credentials.tripleseatOauthToken,
         );
+        const candidates = await listQuarantined(ctx, venueId);
         if (candidates.length === 0) {
           print(globals, { venueId, hasOauth, items: [] }, `Nothing quarantined for venue '${venueId}'.`);
           return;
@@ -257,11 +269,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   program
     .command('dedupe')
-    .description("find duplicate leads in the venue's Tripleseat (OAuth search); --apply deletes the extras")
+    .description(
+      "find duplicate leads in the venue's Tripleseat (OAuth search) that no ledger entry claims; " +
+        '--apply deletes them',
+    )
     .argument('<venue>', 'venue id from the config')
     .option('--emails-from <file>', "emails to check, one a line (default: the venue ledger's contacts)")
     .option('--window <hours>', 'same email created within this many hours of the first = duplicate', '24')
-    .option('--apply', 'delete the extra leads (asks first)')
+    .option('--apply', 'delete the extra leads (asks first on a terminal; needs --yes otherwise)')
     .option('-y, --yes', 'do not ask for confirmation')
     .action(
       async (
@@ -273,24 +288,45 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           const windowHours = Number(options.window);
           if (!Number.isFinite(windowHours) || windowHours < 0)
             throw new OpsError('--window must be a number of hours');
-          const client = await tripleseatWithOauth(ctx, venueId);
+          // --apply deletes: only credentials known to be this venue's (checked before any vendor call).
+          const { client, admin, boundToVenue } = await tripleseatWithOauth(
+            ctx,
+            venueId,
+            options.apply ? 'write' : 'read',
+          );
+          if (!boundToVenue)
+            io.stderr.write(`${unnamedCredentialsWarning(venueId)}
+`);
+          const ledger = await readLedgerView(ctx, venueId, admin);
           const emails = options.emailsFrom
             ? parseEmailList(await readFile(options.emailsFrom, 'utf8'))
-            : await ledgerEmails(ctx, venueId);
+            : ledger.emails;
           const progress = startProgress(io, 'searching leads', emails.length);
-          let report = await findVenueDuplicates(client, venueId, emails, windowHours, () =>
+          let report = await findVenueDuplicates(client, venueId, emails, windowHours, ledger, () =>
             progress.increment(),
           );
           progress.stop();
-          const extras = report.groups.reduce((sum, group) => sum + group.extras.length, 0);
+          const extras = extraCount(report);
           if (options.apply && extras > 0) {
             io.stderr.write(`${renderDedupe(report)}\n`);
             if (
               await confirmOrStop(options, `Delete ${extras} lead(s) from Tripleseat? This cannot be undone.`)
             ) {
               const deleting = startProgress(io, 'deleting', extras);
-              report = await deleteExtras(client, report, () => deleting.increment());
+              report = await deleteExtras(client, report, {
+                records: ctx.opsRecords,
+                contactIdOf: async (email) =>
+                  ledger.contactIdsByEmail.get(email)?.[0] ??
+                  (await admin()
+                    .findContactIdsByEmail(email)
+                    .then((ids) => ids[0])
+                    .catch(() => undefined)),
+                deletedBy: operatorName(),
+                now: ctx.now,
+                onDelete: () => deleting.increment(),
+              });
               deleting.stop();
+              if (report.failed.length > 0) exitCode = 1;
             } else exitCode = 1;
           }
           print(globals, report, renderDedupe(report));
@@ -338,6 +374,14 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+/** Read-only use of credentials that name no venue: allowed, but said out loud. */
+function unnamedCredentialsWarning(venueId: string): string {
+  return (
+    `warning: the credentials name no venue (no VENUE_ID, or a secret that names none), so nothing shows ` +
+    `they are '${venueId}''s; this read-only result may be another venue's account`
+  );
+}
+
 function camel(flag: string): string {
   return flag.replace(/^--/, '').replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
@@ -362,6 +406,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     stdout: process.stdout,
     stderr: process.stderr,
     stderrIsTTY: process.stderr.isTTY === true,
+    interactive: process.stdin.isTTY === true,
     confirm: askOnTerminal,
     env: process.env,
   });

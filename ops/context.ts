@@ -5,14 +5,20 @@
  * adapters. Nothing here talks to an API until a command asks for a client.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import type { AppConfig, VenueConfig } from '../shared/config/app-config';
 import { HubSpotContacts } from '../shared/hubspot/contacts';
 import { createHubSpotApis, HUBSPOT_DEFAULT_BASE_URL, type HubSpotApis } from '../shared/hubspot/sdk';
 import { createApiCaller, type VenueSyncApiCaller } from '../shared/rate-limit';
 import type { ReconciliationStore } from '../shared/reconciliation';
-import { loadCredentials, type Credentials } from '../shared/runtime/credentials';
+import { OpsRecords } from '../shared/reconciliation/ops-records';
+import {
+  CredentialsError,
+  loadCredentials,
+  SecretPayloadSchema,
+  type Credentials,
+} from '../shared/runtime/credentials';
 import { CredentialSourceSchema } from '../shared/runtime/env';
 import { createRuntime } from '../shared/runtime/resources';
 import { silentLog, type DecisionLog } from '../shared/sync/decision-log';
@@ -27,6 +33,8 @@ const optionalText = z
 
 /** The CLI's environment: the handlers' variables, every one optional until a command needs it. */
 export const OpsEnvSchema = CredentialSourceSchema.extend({
+  /** The venue the environment's credentials belong to (the sandbox's .sandbox/<venue>.env sets it). */
+  VENUE_ID: optionalText,
   TABLE_NAME: optionalText,
   HUBSPOT_BASE_URL: z.url().default(HUBSPOT_DEFAULT_BASE_URL),
   TRIPLESEAT_BASE_URI: z.url().default(TRIPLESEAT_DEFAULT_BASE_URL),
@@ -50,7 +58,24 @@ export interface CredentialsFound {
   /** Where they came from, for doctor and error messages (never the values). */
   source: 'environment' | 'secret';
   secretId?: string;
+  /** The venue these credentials belong to, and how that is known; undefined when nothing says. */
+  owner?: CredentialOwner;
 }
+
+export interface CredentialOwner {
+  venueId: string;
+  /** For messages: "VENUE_ID", "secret venue-sync/venue-a", ... */
+  how: string;
+}
+
+/**
+ * What a command does with a venue's credentials. `write` creates, deletes or changes vendor data
+ * (run, replay, setup, dedupe --apply); `read` only looks (doctor, run --dry-run, dedupe).
+ */
+export type CredentialUse = 'read' | 'write';
+
+/** Credentials that belong to another venue than the command names, or to no venue known. */
+export class CredentialBindingError extends OpsError {}
 
 export interface OpsContextOptions {
   /** Secrets Manager client factory (tests inject a mock). */
@@ -121,23 +146,72 @@ export class OpsContext {
 
   /**
    * The credentials for a venue (or the Webex sync when `venue` is undefined): SECRET_ARN first, then the
-   * venue's configured secret in deployed mode, then the environment.
+   * venue's configured secret in deployed mode, then the environment. For a venue they must belong to
+   * that venue: credentials of another venue are refused here, before any vendor is called, and
+   * credentials that name no venue are refused for `write` use (the default, so a caller that forgets
+   * to say is safe). `read` use of unnamed credentials is allowed; `owner` is then undefined.
    */
-  async credentials(venue?: VenueConfig): Promise<CredentialsFound> {
-    const secretId =
-      this.env.SECRET_ARN ??
-      (this.options.useConfigSecrets ? (venue?.secretName ?? this.config.webex?.secretName) : undefined);
-    if (secretId) {
+  async credentials(venue?: VenueConfig, use: CredentialUse = 'write'): Promise<CredentialsFound> {
+    const found = await this.resolveCredentials(venue);
+    if (venue) {
+      const problem = credentialBindingProblem(venue.id, found, use, this.config);
+      if (problem) throw new CredentialBindingError(problem);
+    }
+    return found;
+  }
+
+  /** The credentials and whose they are, without judging (doctor reports instead of refusing). */
+  async resolveCredentials(venue?: VenueConfig): Promise<CredentialsFound> {
+    if (this.env.SECRET_ARN) {
+      const secretId = this.env.SECRET_ARN;
+      const byName = this.config.venues.find((candidate) =>
+        secretMatchesName(secretId, candidate.secretName),
+      );
+      const secret = await this.readSecret(secretId);
+      const owner: CredentialOwner | undefined = byName
+        ? { venueId: byName.id, how: `secret '${byName.secretName}'` }
+        : secret.venueId
+          ? { venueId: secret.venueId, how: `the venueId key of secret ${secretId}` }
+          : undefined;
+      return { credentials: secret.credentials, source: 'secret', secretId, ...(owner ? { owner } : {}) };
+    }
+    const configSecret = this.options.useConfigSecrets
+      ? (venue?.secretName ?? this.config.webex?.secretName)
+      : undefined;
+    if (configSecret) {
       const credentials = await loadCredentials(
-        { ...this.env, SECRET_ARN: secretId },
+        { ...this.env, SECRET_ARN: configSecret },
         this.options.secrets ?? (() => new SecretsManagerClient(this.awsClientConfig())),
       );
-      return { credentials, source: 'secret', secretId };
+      // The venue's own secret, by the config's own name for it: bound by construction.
+      const owner = venue ? { venueId: venue.id, how: `its configured secret '${configSecret}'` } : undefined;
+      return { credentials, source: 'secret', secretId: configSecret, ...(owner ? { owner } : {}) };
     }
     return {
       credentials: await loadCredentials({ ...this.env, SECRET_ARN: undefined }),
       source: 'environment',
+      ...(this.env.VENUE_ID ? { owner: { venueId: this.env.VENUE_ID, how: 'VENUE_ID' } } : {}),
     };
+  }
+
+  /** One secret read: the credentials plus the optional `venueId` key that says whose they are. */
+  private async readSecret(secretId: string): Promise<{ credentials: Credentials; venueId?: string }> {
+    const client = this.options.secrets?.() ?? new SecretsManagerClient(this.awsClientConfig());
+    const answer = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    let json: unknown;
+    try {
+      json = JSON.parse(answer.SecretString ?? '');
+    } catch {
+      throw new CredentialsError(`secret ${secretId} is not JSON; fill it as described in docs/runbook.md`);
+    }
+    const parsed = SecretPayloadSchema.extend({ venueId: z.string().min(1).optional() }).safeParse(json);
+    if (!parsed.success) {
+      // Name the keys, never the values.
+      const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+      throw new CredentialsError(`secret ${secretId} has invalid keys: ${fields}`);
+    }
+    const { venueId, ...credentials } = parsed.data;
+    return { credentials, ...(venueId ? { venueId } : {}) };
   }
 
   hubspotApis(token: string): HubSpotApis {
@@ -195,6 +269,12 @@ export class OpsContext {
     return this.env.AWS_REGION ? { region: this.env.AWS_REGION } : {};
   }
 
+  /** The ops CLI's own records in the table (what dedupe deleted, and why). */
+  get opsRecords(): OpsRecords {
+    const { client, tableName } = this.dynamo;
+    return new OpsRecords(client, tableName);
+  }
+
   /** The table's raw client (status reads lease/checkpoint timestamps the store does not expose). */
   get dynamo(): { client: DynamoDBClient; tableName: string } {
     const { dynamo } = this.ensureRuntime();
@@ -226,4 +306,42 @@ export class OpsContext {
     }
     return this.runtime;
   }
+}
+
+/**
+ * Why credentials may not be used for `venueId`, or undefined when they may. Pure, so every rule is
+ * tested without a vendor: another venue's credentials never; credentials that name no venue only to read.
+ */
+export function credentialBindingProblem(
+  venueId: string,
+  found: CredentialsFound,
+  use: CredentialUse,
+  config: AppConfig,
+): string | undefined {
+  const wanted = config.venues.find((venue) => venue.id === venueId);
+  const fix =
+    found.source === 'environment'
+      ? `source .sandbox/${venueId}.env (or set VENUE_ID=${venueId} with that venue's credentials), ` +
+        `or use --secret-arn <the secret of '${venueId}'>${wanted ? ` (${wanted.secretName})` : ''} or --config-secrets`
+      : `use --secret-arn <the secret of '${venueId}'>${wanted ? ` (${wanted.secretName})` : ''} or --config-secrets`;
+  if (found.owner) {
+    if (found.owner.venueId === venueId) return undefined;
+    return `these credentials belong to venue '${found.owner.venueId}' (${found.owner.how}), not '${venueId}'; ${fix}`;
+  }
+  if (use === 'read') return undefined;
+  const unnamed =
+    found.source === 'environment'
+      ? 'the credentials in the environment name no venue (VENUE_ID is unset)'
+      : `secret ${found.secretId ?? ''} names no venue (its name is no venue's secretName and it has no venueId key)`;
+  return `${unnamed}, so nothing shows they are venue '${venueId}''s, and this command changes vendor data; ${fix}`;
+}
+
+/** A secret id (name or ARN; an ARN ends in the name plus "-" and 6 random characters) is `name`. */
+export function secretMatchesName(secretId: string, name: string): boolean {
+  if (secretId === name) return true;
+  const marker = ':secret:';
+  const at = secretId.indexOf(marker);
+  if (!secretId.startsWith('arn:') || at < 0) return false;
+  const arnName = secretId.slice(at + marker.length);
+  return arnName === name || (arnName.startsWith(`${name}-`) && arnName.length === name.length + 7);
 }

@@ -17,7 +17,13 @@ import {
 import { ApiError, AuthError } from '../shared/rate-limit/errors';
 import { CredentialsError } from '../shared/runtime/credentials';
 import { matchLabels, type LabelMatch } from '../shared/schema';
-import { OpsContext, OpsError, type CredentialsFound } from './context';
+import {
+  credentialBindingProblem,
+  CredentialBindingError,
+  OpsContext,
+  OpsError,
+  type CredentialsFound,
+} from './context';
 import { renderTable } from './io';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
@@ -90,6 +96,16 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
         `${config.venues.length} venue(s): ${config.venues.map((v) => v.id).join(', ')}; ` +
         `Webex sync ${config.webex ? 'on' : 'off'}; webhook ${config.webhookSecretName ? 'on' : 'off'}`,
     });
+    if (input.venueId) {
+      // Another venue's credentials: refuse before any vendor is asked anything.
+      const problem = credentialBindingProblem(
+        input.venueId,
+        await ctx.resolveCredentials(venues[0]),
+        'read',
+        config,
+      );
+      if (problem) throw new CredentialBindingError(problem);
+    }
     await checkTable(ctx, rows);
     const checkedTokens = new Map<string, CheckRow>();
     for (const venue of venues) await checkVenue(ctx, venue, input, rows, checkedTokens);
@@ -133,7 +149,7 @@ async function checkVenue(
 ): Promise<void> {
   let found: CredentialsFound;
   try {
-    found = await ctx.credentials(venue);
+    found = await ctx.resolveCredentials(venue);
   } catch (error) {
     rows.push({
       check: `secret ${venue.id}`,
@@ -142,6 +158,25 @@ async function checkVenue(
       next: `create/fill the secret '${venue.secretName}' as JSON {hubspotToken, tripleseatPublicKey, tripleseatOauthToken?} (docs/runbook.md)`,
     });
     return;
+  }
+  if (found.owner && found.owner.venueId !== venue.id) {
+    // Checking venue B with venue A's credentials proves nothing about B (and once passed wrongly).
+    rows.push({
+      check: `credentials ${venue.id}`,
+      status: 'skip',
+      detail: `the credentials belong to venue '${found.owner.venueId}' (${found.owner.how})`,
+      next: `run 'venue-sync doctor ${venue.id}' with that venue's credentials (.sandbox/${venue.id}.env, --secret-arn) or use --config-secrets`,
+    });
+    return;
+  }
+  if (!found.owner && input.venueId) {
+    rows.push({
+      check: `credentials ${venue.id}`,
+      status: 'warn',
+      detail:
+        "the credentials name no venue (no VENUE_ID): the checks below prove they work, not that they are this venue's",
+      next: `set VENUE_ID=${venue.id} with this venue's credentials (.sandbox/${venue.id}.env does), or use --config-secrets`,
+    });
   }
   if (found.source === 'secret') {
     const present = Object.entries(found.credentials)
@@ -188,13 +223,15 @@ async function checkTripleseatIfOwn(
   found: CredentialsFound,
   rows: CheckRow[],
 ): Promise<void> {
-  const venueCredentials = found.source === 'secret' || input.venueId !== undefined;
+  // Tripleseat credentials are per venue: check them only when they are known to be this venue's, or
+  // when this venue alone was named (then the row above warns that nothing says whose they are).
+  const venueCredentials = found.owner?.venueId === venue.id || input.venueId !== undefined;
   if (!venueCredentials) {
     rows.push({
       check: `tripleseat ${venue.id}`,
       status: 'skip',
-      detail: 'environment credentials belong to one venue',
-      next: `run 'venue-sync doctor ${venue.id}' with that venue's TRIPLESEAT_* settings, or use --config-secrets`,
+      detail: 'the credentials name no venue, and Tripleseat credentials belong to one',
+      next: `run 'venue-sync doctor ${venue.id}' with that venue's credentials (.sandbox/${venue.id}.env), or use --config-secrets`,
     });
     return;
   }

@@ -66,6 +66,8 @@ export class HubSpotAdmin extends HubSpotContacts {
    * Token introspection: which portal and scopes a private-app token has. Needs no scope.
    * `POST /oauth/v2/private-apps/get/access-token-info` {tokenKey} -> {hubId, appId, userId, scopes}
    * https://developers.hubspot.com/docs/api/private-apps
+   * The token also goes in `Authorization: Bearer`: EU-hosted tokens (`pat-eu1-...`) are refused without
+   * it, while US tokens work either way (docs/architecture.md, "HubSpot token info").
    */
   async tokenInfo(): Promise<HubSpotTokenInfo> {
     const url = `${this.connection.baseUrl.replace(/\/$/, '')}/oauth/v2/private-apps/get/access-token-info`;
@@ -74,7 +76,11 @@ export class HubSpotAdmin extends HubSpotContacts {
       try {
         response = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json',
+            authorization: `Bearer ${this.connection.token}`,
+          },
           body: JSON.stringify({ tokenKey: this.connection.token }),
           signal: AbortSignal.timeout(15_000),
         });

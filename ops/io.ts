@@ -14,6 +14,11 @@ export interface CommandIo {
   stderr: TextSink;
   /** Progress bars are drawn only on a terminal. */
   stderrIsTTY: boolean;
+  /**
+   * Whether a person can answer a question (stdin is a terminal). Commands that delete never ask
+   * otherwise: without a terminal they need `--yes`.
+   */
+  interactive: boolean;
   /** Asks a yes/no question; commands that change things call it unless `--yes` was given. */
   confirm(question: string): Promise<boolean>;
 }
@@ -70,6 +75,11 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
       .join('  ')
       .trimEnd();
   return [line(headers), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+/** The one time format of every `--json` output: ISO 8601 UTC (never epoch ms). */
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
 }
 
 /** ISO time, or a dash for "never". */

@@ -7,7 +7,7 @@ import { createHandler } from '../lambdas/venue-poller/handler';
 import type { Observability } from '../shared/runtime/observability';
 import type { PollReport } from '../shared/sync/poll-venue';
 import { planVenue, type VenuePlan } from '../shared/sync/plan-venue';
-import { OpsContext, OpsError } from './context';
+import { OpsContext, OpsError, type CredentialsFound } from './context';
 import { formatTime, renderTable } from './io';
 
 export async function planRun(
@@ -16,7 +16,8 @@ export async function planRun(
   onProgress?: (done: number, total: number) => void,
 ): Promise<VenuePlan> {
   const venue = ctx.venue(venueId);
-  const found = await ctx.credentials(venue);
+  // A dry run only reads; credentials that name no venue may read, another venue's may not.
+  const found = await ctx.credentials(venue, 'read');
   const hubspot = ctx.hubspotContacts(OpsContext.hubspotToken(found));
   return planVenue({
     venue,
@@ -28,17 +29,23 @@ export async function planRun(
   });
 }
 
-/** The poller's environment (DESIGN.md section 3) for one venue, from the config and the CLI's settings. */
+/**
+ * The poller's environment (DESIGN.md section 3) for one venue, from the config and the CLI's settings.
+ * The credentials are `found`, the ones `ctx.credentials(venue, 'write')` checked belong to this venue:
+ * the secret they came from, or their values; never whatever else the environment holds.
+ */
 export function pollerEnvFor(
   ctx: OpsContext,
   venueId: string,
-  useConfigSecret: boolean,
+  found: CredentialsFound,
 ): Record<string, string> {
   const venue = ctx.venue(venueId);
   const env = ctx.env;
   if (!env.TABLE_NAME)
     throw new OpsError('run needs the reconciliation table: set TABLE_NAME (or --table-name)');
-  const secretArn = env.SECRET_ARN ?? (useConfigSecret ? venue.secretName : undefined);
+  if (found.owner?.venueId !== venue.id)
+    throw new OpsError(`run '${venue.id}' needs credentials checked to be that venue's (ctx.credentials)`);
+  const secretArn = found.source === 'secret' ? found.secretId : undefined;
   const defined = (entries: Record<string, string | number | undefined>): Record<string, string> =>
     Object.fromEntries(
       Object.entries(entries)
@@ -61,23 +68,33 @@ export function pollerEnvFor(
     AWS_ENDPOINT_URL_DYNAMODB: env.AWS_ENDPOINT_URL_DYNAMODB,
     AWS_REGION: env.AWS_REGION,
     VENUE_SYNC_TIME_SCALE: env.VENUE_SYNC_TIME_SCALE,
-    ...(secretArn
-      ? { SECRET_ARN: secretArn }
-      : {
-          HUBSPOT_TOKEN: env.HUBSPOT_TOKEN,
-          TRIPLESEAT_PUBLIC_KEY: env.TRIPLESEAT_PUBLIC_KEY,
-          TRIPLESEAT_OAUTH_TOKEN: env.TRIPLESEAT_OAUTH_TOKEN,
-        }),
+    ...(secretArn ? { SECRET_ARN: secretArn } : credentialVariables(found)),
   });
+}
+
+/**
+ * The checked credentials as the handler's variables: each key of the secret payload is its variable
+ * in upper snake case (hubspotToken -> HUBSPOT_TOKEN, tripleseatClientId -> TRIPLESEAT_CLIENT_ID).
+ */
+function credentialVariables(found: CredentialsFound): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(found.credentials).map(([key, value]) => [
+      key.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase(),
+      typeof value === 'string' ? value : undefined,
+    ]),
+  );
 }
 
 /** One real tick of the venue's poller, in this process (the handler as deployed, not a copy). */
 export async function runOnce(
   ctx: OpsContext,
   venueId: string,
-  options: { observability: Observability; timeoutMs: number; useConfigSecret: boolean },
+  /** The secret (SECRET_ARN, or the venue's own with --config-secrets) is the context's choice. */
+  options: { observability: Observability; timeoutMs: number },
 ): Promise<PollReport> {
-  const handler = createHandler(pollerEnvFor(ctx, venueId, options.useConfigSecret), {
+  // Refuses another venue's credentials (or unnamed ones) before the handler calls any vendor.
+  const found = await ctx.credentials(ctx.venue(venueId), 'write');
+  const handler = createHandler(pollerEnvFor(ctx, venueId, found), {
     observability: options.observability,
     now: ctx.now,
   });

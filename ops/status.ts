@@ -14,9 +14,13 @@ import {
   PersonRecordSchema,
   type LedgerState,
 } from '../shared/reconciliation';
+import { DedupeRecordSchema } from '../shared/reconciliation/ops-records';
 import { matchLabel, type HubSpotProperty } from '../shared/schema';
 import { OpsContext, OpsError } from './context';
-import { formatTime, renderTable } from './io';
+import { isoTime, renderTable } from './io';
+
+/** Every time in these reports is ISO 8601 (the table keeps epoch ms; --json never shows them). */
+type IsoTime = string;
 
 const RECENT_REJECTIONS = 10;
 
@@ -24,23 +28,23 @@ export interface VenueStatus {
   venueId: string;
   displayName: string;
   /** A run holds the lease now (or crashed holding it until it expires). */
-  lease?: { owner: string; acquiredAt?: number; expiresAt: number; active: boolean };
+  lease?: { owner: string; acquiredAt?: IsoTime; expiresAt: IsoTime; active: boolean };
   /** Saved only while a long backlog is being drained across ticks. */
-  checkpoint?: { savedAt?: number; afterId?: string };
+  checkpoint?: { savedAt?: IsoTime; afterId?: string };
   /** Latest ledger update (any request) and latest lead created. */
-  lastActivityAt?: number;
-  lastLeadAt?: number;
+  lastActivityAt?: IsoTime;
+  lastLeadAt?: IsoTime;
   /** Contacts with the flag set now (HubSpot search total); undefined without credentials. */
   backlog?: number;
   backlogError?: string;
   ledger: Record<LedgerState, number>;
-  recentRejections: Array<{ contactId: string; flagSetAt: string; reason: string; at: number }>;
-  quarantine: Array<{ key: string; reason: string; at: number }>;
+  recentRejections: Array<{ contactId: string; flagSetAt: string; reason: string; at: IsoTime }>;
+  quarantine: Array<{ key: string; reason: string; at: IsoTime }>;
 }
 
 export interface StatusReport {
   venues: VenueStatus[];
-  webexQuarantine?: Array<{ key: string; reason: string; at: number }>;
+  webexQuarantine?: Array<{ key: string; reason: string; at: IsoTime }>;
   note: string;
 }
 
@@ -68,7 +72,11 @@ export async function venueStatus(ctx: OpsContext, venueId?: string): Promise<St
   }
   if (!venueId && ctx.config.webex) {
     const records = await ctx.store.listQuarantine(keys.webexSource);
-    report.webexQuarantine = records.map((r) => ({ key: r.key, reason: r.reason, at: r.quarantinedAt }));
+    report.webexQuarantine = records.map((r) => ({
+      key: r.key,
+      reason: r.reason,
+      at: isoTime(r.quarantinedAt),
+    }));
   }
   return report;
 }
@@ -101,26 +109,26 @@ async function oneVenue(
         contactId: entry.contactId,
         flagSetAt: entry.flagSetAt,
         reason: entry.reason ?? '(no reason recorded)',
-        at: entry.updatedAt,
+        at: isoTime(entry.updatedAt),
       })),
     quarantine: quarantine.map((record) => ({
       key: record.key,
       reason: record.reason,
-      at: record.quarantinedAt,
+      at: isoTime(record.quarantinedAt),
     })),
   };
   if (lease && typeof lease.leaseExpiresAt === 'number') {
     status.lease = {
       owner: String(lease.owner),
-      expiresAt: lease.leaseExpiresAt,
+      expiresAt: isoTime(lease.leaseExpiresAt),
       active: lease.leaseExpiresAt > ctx.now(),
-      ...(typeof lease.acquiredAt === 'number' ? { acquiredAt: lease.acquiredAt } : {}),
+      ...(typeof lease.acquiredAt === 'number' ? { acquiredAt: isoTime(lease.acquiredAt) } : {}),
     };
   }
   if (checkpoint) {
     const data = checkpoint.data as { afterId?: unknown } | undefined;
     status.checkpoint = {
-      ...(typeof checkpoint.savedAt === 'number' ? { savedAt: checkpoint.savedAt } : {}),
+      ...(typeof checkpoint.savedAt === 'number' ? { savedAt: isoTime(checkpoint.savedAt) } : {}),
       ...(typeof data?.afterId === 'string' ? { afterId: data.afterId } : {}),
     };
   }
@@ -128,8 +136,8 @@ async function oneVenue(
     entries.length > 0 ? Math.max(...entries.map((entry) => entry.updatedAt)) : undefined;
   const lastActivity = latest(ledger);
   const lastLead = latest(ledger.filter((entry) => entry.state === 'DONE' || entry.state === 'LEAD_CREATED'));
-  if (lastActivity !== undefined) status.lastActivityAt = lastActivity;
-  if (lastLead !== undefined) status.lastLeadAt = lastLead;
+  if (lastActivity !== undefined) status.lastActivityAt = isoTime(lastActivity);
+  if (lastLead !== undefined) status.lastLeadAt = isoTime(lastLead);
 
   if (token && properties) {
     const flag = matchLabel(venue.syncFlagLabel, properties, { expectType: ['bool'] });
@@ -173,8 +181,8 @@ export interface ContactLedgerRecord {
   leadId?: string;
   reason?: string;
   lastError?: string;
-  createdAt: number;
-  updatedAt: number;
+  createdAt: IsoTime;
+  updatedAt: IsoTime;
 }
 
 export interface ContactWebexRecord {
@@ -182,7 +190,19 @@ export interface ContactWebexRecord {
   email: string;
   webexId: number;
   previousWebexIds: number[];
-  updatedAt: number;
+  updatedAt: IsoTime;
+}
+
+/** A lead `venue-sync dedupe --apply` deleted for this contact: who, when and why. */
+export interface ContactDedupeRecord {
+  venueId: string;
+  leadId: string;
+  outcome: 'pending' | 'deleted' | 'failed';
+  keptLeadId: string;
+  reason: string;
+  deletedBy: string;
+  at: IsoTime;
+  error?: string;
 }
 
 export interface ContactStatus {
@@ -196,6 +216,7 @@ export interface ContactStatus {
   }>;
   ledger: Array<ContactLedgerRecord & { contactId: string }>;
   webex: Array<ContactWebexRecord & { contactId: string }>;
+  dedupe: Array<ContactDedupeRecord & { contactId: string }>;
 }
 
 export async function contactStatus(ctx: OpsContext, query: string): Promise<ContactStatus> {
@@ -212,7 +233,7 @@ export async function contactStatus(ctx: OpsContext, query: string): Promise<Con
   } else if (/^\d+$/.test(query.trim())) contactIds = [query.trim()];
   else throw new OpsError(`'${query}' is neither a HubSpot contact id (digits) nor an email`);
 
-  const result: ContactStatus = { query, contactIds, ledger: [], webex: [] };
+  const result: ContactStatus = { query, contactIds, ledger: [], webex: [], dedupe: [] };
   for (const contactId of contactIds) {
     for (const item of await ctx.store.recordsForContact(contactId)) {
       const ledger = LedgerEntrySchema.safeParse(item);
@@ -224,8 +245,8 @@ export async function contactStatus(ctx: OpsContext, query: string): Promise<Con
           flagSetAt: e.flagSetAt,
           state: e.state,
           attempts: e.attempts,
-          createdAt: e.createdAt,
-          updatedAt: e.updatedAt,
+          createdAt: isoTime(e.createdAt),
+          updatedAt: isoTime(e.updatedAt),
           ...(e.leadId ? { leadId: e.leadId } : {}),
           ...(e.reason ? { reason: e.reason } : {}),
           ...(e.lastError ? { lastError: e.lastError } : {}),
@@ -241,12 +262,29 @@ export async function contactStatus(ctx: OpsContext, query: string): Promise<Con
           email: p.email,
           webexId: p.webexId,
           previousWebexIds: p.previousWebexIds,
-          updatedAt: p.updatedAt,
+          updatedAt: isoTime(p.updatedAt),
+        });
+        continue;
+      }
+      const dedupe = DedupeRecordSchema.safeParse(item);
+      if (dedupe.success) {
+        const d = dedupe.data;
+        result.dedupe.push({
+          contactId,
+          venueId: d.venueId,
+          leadId: d.leadId,
+          outcome: d.outcome,
+          keptLeadId: d.keptLeadId,
+          reason: d.reason,
+          deletedBy: d.deletedBy,
+          at: isoTime(d.at),
+          ...(d.error ? { error: d.error } : {}),
         });
       }
     }
   }
-  result.ledger.sort((a, b) => a.createdAt - b.createdAt);
+  result.ledger.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  result.dedupe.sort((a, b) => a.at.localeCompare(b.at));
   if (admin && contactIds.length > 0) result.hubspot = await currentCheckboxes(ctx, admin, contactIds);
   return result;
 }
@@ -289,17 +327,15 @@ export function renderStatus(report: StatusReport): string {
   const lines: string[] = [];
   for (const venue of report.venues) {
     lines.push(`${venue.venueId} — ${venue.displayName}`);
-    lines.push(
-      `  last activity: ${formatTime(venue.lastActivityAt)}   last lead: ${formatTime(venue.lastLeadAt)}`,
-    );
+    lines.push(`  last activity: ${shown(venue.lastActivityAt)}   last lead: ${shown(venue.lastLeadAt)}`);
     if (venue.lease) {
       lines.push(
-        `  lease: ${venue.lease.active ? 'held' : 'expired (a run died holding it)'} by ${venue.lease.owner} until ${formatTime(venue.lease.expiresAt)}`,
+        `  lease: ${venue.lease.active ? 'held' : 'expired (a run died holding it)'} by ${venue.lease.owner} until ${shown(venue.lease.expiresAt)}`,
       );
     }
     if (venue.checkpoint) {
       lines.push(
-        `  checkpoint: after contact ${venue.checkpoint.afterId ?? '?'} saved ${formatTime(venue.checkpoint.savedAt)} (draining a backlog)`,
+        `  checkpoint: after contact ${venue.checkpoint.afterId ?? '?'} saved ${shown(venue.checkpoint.savedAt)} (draining a backlog)`,
       );
     }
     lines.push(
@@ -317,7 +353,7 @@ export function renderStatus(report: StatusReport): string {
     if (venue.recentRejections.length > 0) {
       lines.push('  recent rejections:');
       for (const r of venue.recentRejections)
-        lines.push(`    ${formatTime(r.at)}  contact ${r.contactId}: ${r.reason}`);
+        lines.push(`    ${shown(r.at)}  contact ${r.contactId}: ${r.reason}`);
     }
     lines.push('');
   }
@@ -353,7 +389,7 @@ export function renderContactStatus(status: ContactStatus): string {
           e.state,
           String(e.attempts),
           e.leadId ?? '-',
-          formatTime(e.updatedAt),
+          shown(e.updatedAt),
           e.reason ?? e.lastError ?? '',
         ]),
       )
@@ -362,12 +398,26 @@ export function renderContactStatus(status: ContactStatus): string {
         .join('\n'),
     );
   }
+  if (status.dedupe.length > 0) {
+    lines.push('', `Leads removed by 'venue-sync dedupe' (${status.dedupe.length}):`);
+    for (const d of status.dedupe) {
+      lines.push(
+        `  ${d.venueId}: lead ${d.leadId} ${d.outcome} ${d.at} by ${d.deletedBy}; ${d.reason}` +
+          `${d.error ? ` (error: ${d.error})` : ''}`,
+      );
+    }
+  }
   lines.push('', `Webex people (${status.webex.length}):`);
   for (const person of status.webex) {
     lines.push(
       `  event ${person.eventId}: ${person.email}, Webex id ${person.webexId}` +
-        `${person.previousWebexIds.length ? ` (was ${person.previousWebexIds.join(', ')})` : ''}, updated ${formatTime(person.updatedAt)}`,
+        `${person.previousWebexIds.length ? ` (was ${person.previousWebexIds.join(', ')})` : ''}, updated ${shown(person.updatedAt)}`,
     );
   }
   return lines.join('\n');
+}
+
+/** An ISO time as printed, or a dash for "never". */
+function shown(iso: IsoTime | undefined): string {
+  return iso ?? '-';
 }

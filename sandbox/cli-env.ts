@@ -4,6 +4,7 @@
  *
  *   set -a; . .sandbox/venue-a.env; set +a; npx venue-sync doctor venue-a
  *
+ * Each file names its venue (VENUE_ID), so a command for another venue refuses these credentials.
  * The values are the sandbox's own throwaway credentials, never real ones.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -16,7 +17,8 @@ export async function writeCliEnv(world: World, dir = CLI_ENV_DIR): Promise<stri
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
   for (const venue of world.config.venues) {
-    const env = { ...world.webexEnv(), ...world.pollerEnv(venue.id) };
+    // VENUE_ID says whose credentials these are: the CLI refuses to use them for any other venue.
+    const env = { ...world.webexEnv(), ...world.pollerEnv(venue.id), VENUE_ID: venue.id };
     const file = join(dir, `${venue.id}.env`);
     const lines = Object.entries(env).map(([name, value]) => `${name}='${value.replace(/'/g, `'\\''`)}'`);
     await writeFile(file, `${lines.join('\n')}\n`, { mode: 0o600 });

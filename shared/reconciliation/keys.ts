@@ -12,6 +12,8 @@ export const keys = {
   /** Quarantine sources: one per venue poller, one for the Webex sync. */
   venueSource: (venueId: string) => `venue:${venueId}`,
   webexSource: 'webex',
+  /** A lead `venue-sync dedupe --apply` deleted from the venue's Tripleseat (ops audit trail). */
+  dedupe: (leadId: string) => `DEDUPE#${leadId}`,
   /** gsi1: every record about one HubSpot contact, across venues and Webex (for `status contact`). */
   contactIndex: (contactId: string) => `CONTACT#${contactId}`,
   /** A vendor OAuth token pair, kept in the venue's own partition (sk; pk is `venue(venueId)`). */

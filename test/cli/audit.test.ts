@@ -116,6 +116,7 @@ async function audit(args: string[], clients: AuditClients) {
     stdout,
     stderr,
     stderrIsTTY: false,
+    interactive: false,
     confirm: async () => false,
     env: {},
     audit: clients,

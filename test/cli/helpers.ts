@@ -17,6 +17,8 @@ export async function cli(
     env?: Record<string, string | undefined>;
     confirm?: boolean;
     audit?: CliIo['audit'];
+    /** A Secrets Manager stand-in (AWS control plane: mocked, never a vendor). */
+    secrets?: NonNullable<CliIo['context']>['secrets'];
   } = {},
 ): Promise<CliRun> {
   const stdout = new CapturedText();
@@ -30,9 +32,11 @@ export async function cli(
     stdout,
     stderr,
     stderrIsTTY: false,
+    // A test that answers questions plays a person at a terminal; the others run like a script.
+    interactive: options.confirm !== undefined,
     confirm: async () => options.confirm ?? false,
     env,
-    context: { now: () => world.clock.now() },
+    context: { now: () => world.clock.now(), ...(options.secrets ? { secrets: options.secrets } : {}) },
     ...(options.audit ? { audit: options.audit } : {}),
   });
   return { code, stdout: stdout.text, stderr: stderr.text };

@@ -61,6 +61,15 @@ describe('Lint: import rules per folder', () => {
     expect(await restrictedImports('shared/sync/example.ts', code)).toEqual([]);
   });
 
+  it('reports a shared/ file one folder deeper reaching out of shared/', async () => {
+    const messages = await restrictedImports(
+      'shared/sync/webex/example.ts',
+      importing('../../../lambdas/webex-sync/handler'),
+    );
+
+    expect(messages).toHaveLength(1);
+  });
+
   it('reports an engine in shared/sync importing a vendor adapter', async () => {
     const messages = await restrictedImports('shared/sync/example.ts', importing('../tripleseat/client'));
 
@@ -75,6 +84,15 @@ describe('Lint: import rules per folder', () => {
     expect(permitted).toEqual([]);
     expect(forbidden).toHaveLength(1);
     expect(forbidden[0]).toContain('lib/ may import from shared/ only');
+  });
+
+  it('permits lib/ importing the table key schema and the metric names', async () => {
+    for (const specifier of [
+      '../shared/reconciliation/table-schema',
+      '../shared/observability/metric-names',
+    ]) {
+      expect(await restrictedImports('lib/example.ts', importing(specifier)), specifier).toEqual([]);
+    }
   });
 
   it('reports a handler importing ops/ and permits it importing shared/', async () => {

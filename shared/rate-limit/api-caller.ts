@@ -44,7 +44,7 @@ export interface ApiCallerOptions {
   timeScale?: number;
   /** Waits `ms` of API time (e.g. `clock.sleep.bind(clock)`). @default setTimeout(ms / timeScale) */
   sleep?: (ms: number) => Promise<void>;
-  /** Reserved for callers that log timestamps; the shared budget takes its own `now`. @default Date.now */
+  /** Current API time (the limiters' clock; pass it with `sleep`). @default wall time x timeScale */
   now?: () => number;
   /** Total attempts per call. @default 5 */
   maxAttempts?: number;
@@ -67,6 +67,8 @@ export interface CallOptions {
 
 export interface VenueSyncApiCaller extends ApiCaller {
   call<T>(api: ApiName, fn: () => Promise<T>, options?: CallOptions): Promise<T>;
+  /** Feed HubSpot responses' `X-HubSpot-RateLimit-*` headers here (burst-window pacing). */
+  observeHubSpotHeaders(headers: HeadersLike, limiterKey?: string): void;
   /** Feed every Webex response's headers here (`X-Secondly-Call-Limit`, `X-Daily-Call-Limit`). */
   observeWebexHeaders(headers: HeadersLike, limiterKey?: string): void;
   /** HubSpot daily budget used (shared counter), for the ">80%" alarm metric; 0 without a budget. */
@@ -100,6 +102,8 @@ export function createApiCaller(options: ApiCallerOptions): VenueSyncApiCaller {
     ...options.limiters,
     hubspotTenSecondLimit: options.hubspotTenSecondLimit,
     timeScale,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
   });
   const counts: ApiCallStats = { calls: zeroCounts(), rateLimited: zeroCounts(), retries: zeroCounts() };
 
@@ -121,22 +125,22 @@ export function createApiCaller(options: ApiCallerOptions): VenueSyncApiCaller {
           limiters.schedule(
             api,
             async () => {
-              await budgetFor(api);
               attempts += 1;
               counts.calls[api] += 1;
               try {
                 return await fn();
               } catch (error) {
-                if (
-                  error instanceof RateLimitedError ||
-                  (error instanceof ApiError && error.status === 429)
-                ) {
+                if (error instanceof RateLimitedError) {
+                  counts.rateLimited[api] += 1;
+                  limiters.rateLimited(api, error.retryAfterMs, callOptions.limiterKey);
+                } else if (error instanceof ApiError && error.status === 429) {
                   counts.rateLimited[api] += 1;
                 }
                 throw error;
               }
             },
             {
+              beforeSend: () => budgetFor(api),
               ...(callOptions.cost !== undefined ? { cost: callOptions.cost } : {}),
               ...(callOptions.limiterKey !== undefined ? { key: callOptions.limiterKey } : {}),
             },
@@ -164,6 +168,7 @@ export function createApiCaller(options: ApiCallerOptions): VenueSyncApiCaller {
       rateLimited: { ...counts.rateLimited },
       retries: { ...counts.retries },
     }),
+    observeHubSpotHeaders: (headers, limiterKey) => limiters.observeHubSpotHeaders(headers, limiterKey),
     observeWebexHeaders: (headers, limiterKey) => limiters.observeWebexHeaders(headers, limiterKey),
     dailyUsedFraction: () => options.sharedBudget?.dailyUsedFraction() ?? 0,
     webexDailyUsedFraction: () => limiters.webexDailyUsedFraction(),

@@ -24,7 +24,14 @@ export {
   type RetryEvent,
   type RetryPolicyOptions,
 } from './retry';
-export { ApiLimiters, parseCallLimit, type LimiterOptions, type WebexQuota } from './limiters';
+export {
+  ApiLimiters,
+  parseCallLimit,
+  parseHubSpotRateHeaders,
+  type LimiterOptions,
+  type WebexQuota,
+} from './limiters';
+export { PacingLane, type LaneClock, type LaneOptions, type LaneTicket } from './pacing-lane';
 export {
   SharedBudget,
   hubspotTokensPerWindow,

@@ -1,22 +1,24 @@
 /**
- * Local pacing: one bottleneck limiter per API and credential, paced just below each published limit
- * (api-facts 1.4, 3, 4) so we rarely see a 429 at all. Cross-function sharing of the HubSpot burst
- * limit is shared-budget.ts's job; these limiters only pace this process.
+ * Local pacing: one `PacingLane` per API and credential, mirroring what each server counts (vendor
+ * limits: docs/rate-limits.md), so the drain runs at the server's limit without bouncing off it.
+ * Cross-function sharing of the HubSpot limits is shared-budget.ts's job; these lanes pace this process.
  *
- * - HubSpot general: `minTime = 10 s / (90% of tenSecondLimit)`. Even spacing rather than a 10 s
- *   reservoir, because HubSpot's window is rolling: a fixed reservoir could spend two full budgets
- *   across one window boundary.
- * - HubSpot search: 5/s per account -> 4/s (minTime 250 ms), at most 2 in flight.
- * - Tripleseat: ~10/s -> 9/s (minTime 111 ms), at most 3 in flight.
- * - Webex: cost-based; bottleneck weight = query cost against a reservoir of 90% of the per-second cost
- *   limit, refreshed every second, and tightened by `observeWebexHeaders` when the server reports less room.
+ * - HubSpot general: at most 90% of `tenSecondLimit` sent in any rolling 10 s (HubSpot's window is
+ *   rolling; the rest is left to other apps of the portal), at most 4 in flight. Tightened by
+ *   `observeHubSpotHeaders` when `X-HubSpot-RateLimit-Remaining` shows other traffic.
+ * - HubSpot search: 4 per rolling second (5/s per account), at most 2 in flight.
+ * - Tripleseat: 10 per rolling second per key (its published ~10/s), at most 3 in flight. Counted by
+ *   send time, so a delayed request never lets the next one reach the server early.
+ * - Webex: cost per rolling second, admitted while the window has room and charged in full (the
+ *   server's own rule), at the limit `X-Secondly-Call-Limit` reports; tightened when it reports more
+ *   use than ours (other clients of the token).
+ * Every lane widens its margin and pauses for Retry-After on a 429 (`rateLimited`).
  *
- * `timeScale` divides every interval, so against simulators on `SimClock.scaled(k)` the same limiter
- * paces correctly in simulated time.
+ * Time: `now`/`sleep` are injected (API time); by default wall time sped up by `timeScale`.
  */
-import Bottleneck from 'bottleneck';
 import { headerValue, type HeadersLike } from './classify';
 import type { ApiName } from './errors';
+import { PacingLane, type LaneTicket } from './pacing-lane';
 
 export interface LimiterOptions {
   /** HubSpot private-app burst limit per 10 s (100 Starter, 190 Pro/Enterprise, 250 with the pack). */
@@ -32,8 +34,12 @@ export interface LimiterOptions {
    * one (per plan, [U]); conservative on purpose. @default 50
    */
   webexCostPerSecond?: number;
-  /** API time runs this many times faster than wall time. @default 1 */
+  /** API time runs this many times faster than wall time (default clock only). @default 1 */
   timeScale?: number;
+  /** Current API time in ms. @default wall time x timeScale */
+  now?: () => number;
+  /** Waits `ms` of API time. @default setTimeout(ms / timeScale) */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface WebexQuota {
@@ -42,15 +48,12 @@ export interface WebexQuota {
 }
 
 const DEFAULT_KEY = 'default';
-/**
- * In-flight caps. Webex has none: bottleneck counts a job's weight against maxConcurrent too, so a
- * cost-weighted job could never start; its cost reservoir is the limit there.
- */
-const MAX_CONCURRENT: Record<ApiName, number | null> = {
+/** In-flight caps. Webex has none: its cost window is the limit there. */
+const MAX_CONCURRENT: Record<ApiName, number | undefined> = {
   hubspot: 4,
   'hubspot-search': 2,
   tripleseat: 3,
-  webex: null,
+  webex: undefined,
 };
 
 /** Parses `used/limit` (e.g. `X-Secondly-Call-Limit: 1/500`). */
@@ -61,80 +64,100 @@ export function parseCallLimit(value: string | undefined): WebexQuota | undefine
   return limit > 0 ? { used: Number(match[1]), limit } : undefined;
 }
 
+/** HubSpot's burst-window headers (sent on every non-search answer). */
+export function parseHubSpotRateHeaders(
+  headers: HeadersLike,
+): { max: number; remaining: number; intervalMs: number } | undefined {
+  const max = Number(headerValue(headers, 'x-hubspot-ratelimit-max'));
+  const remaining = Number(headerValue(headers, 'x-hubspot-ratelimit-remaining'));
+  const intervalMs = Number(headerValue(headers, 'x-hubspot-ratelimit-interval-milliseconds') ?? 10_000);
+  if (!(max > 0) || !Number.isFinite(remaining) || remaining < 0 || !(intervalMs > 0)) return undefined;
+  return { max, remaining, intervalMs };
+}
+
 export class ApiLimiters {
-  private readonly limiters = new Map<string, Bottleneck>();
-  private readonly retired: Bottleneck[] = [];
+  private readonly lanes = new Map<string, PacingLane>();
   private readonly headroom: number;
-  private readonly timeScale: number;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
   private webexCostLimit: number;
   private webexDaily: WebexQuota | undefined;
 
   constructor(private readonly options: LimiterOptions) {
     if (!(options.hubspotTenSecondLimit > 0)) throw new RangeError('hubspotTenSecondLimit must be positive');
     this.headroom = options.headroom ?? 0.9;
-    this.timeScale = options.timeScale ?? 1;
+    const timeScale = options.timeScale ?? 1;
+    this.now = options.now ?? (() => Date.now() * timeScale);
+    this.sleep =
+      options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms / timeScale))));
     this.webexCostLimit = options.webexCostPerSecond ?? 50;
   }
 
-  /** The pace (API-time ms between starts) each request-counted API runs at; for docs and tests. */
+  /** The average pace (API-time ms between sends) each request-counted API runs at; for docs and tests. */
   minTimeMs(api: Exclude<ApiName, 'webex'>): number {
-    switch (api) {
-      case 'hubspot':
-        return 10_000 / (this.options.hubspotTenSecondLimit * this.headroom);
-      case 'hubspot-search':
-        return 1_000 / Math.max(1, Math.floor((this.options.hubspotSearchPerSecond ?? 5) * this.headroom));
-      case 'tripleseat':
-        return 1_000 / Math.max(1, Math.floor((this.options.tripleseatPerSecond ?? 10) * this.headroom));
+    const { limit, windowMs } = this.window(api);
+    return windowMs / limit;
+  }
+
+  /** Webex cost the lane admits per second (the known per-second limit). */
+  webexCostPerWindow(): number {
+    return Math.max(1, Math.floor(this.webexCostLimit));
+  }
+
+  /**
+   * Runs `fn` when `api`'s lane allows. `key` separates credentials (e.g. one Tripleseat key per venue);
+   * `cost` is the Webex query cost (ignored elsewhere). `beforeSend` runs after admission and before
+   * `fn` (e.g. the shared budget); the request counts as sent when it returns.
+   */
+  async schedule<T>(
+    api: ApiName,
+    fn: () => Promise<T>,
+    options: { cost?: number; key?: string; beforeSend?: () => Promise<void> } = {},
+  ): Promise<T> {
+    const lane = this.lane(api, options.key ?? DEFAULT_KEY);
+    const weight = api === 'webex' ? Math.max(1, Math.ceil(options.cost ?? 1)) : 1;
+    const ticket: LaneTicket = await lane.acquire(weight);
+    try {
+      await options.beforeSend?.();
+      ticket.sent();
+      return await fn();
+    } finally {
+      ticket.done();
     }
   }
 
-  /** Webex cost we allow per second (90% of the known limit). */
-  webexCostPerWindow(): number {
-    return Math.max(1, Math.floor(this.webexCostLimit * this.headroom));
+  /** A 429 from `api`: its lane pauses for `retryAfterMs` and widens its margin. */
+  rateLimited(api: ApiName, retryAfterMs: number, key = DEFAULT_KEY): void {
+    this.lane(api, key).rateLimited(retryAfterMs);
   }
 
   /**
-   * Runs `fn` when `api`'s pace allows. `key` separates credentials (e.g. one Tripleseat key per venue);
-   * `cost` is the Webex query cost (ignored elsewhere).
+   * Feeds HubSpot's `X-HubSpot-RateLimit-*` headers back into pacing: when the portal's window holds
+   * more calls than we sent (other apps or functions), the difference counts against our lane too.
    */
-  schedule<T>(api: ApiName, fn: () => Promise<T>, options: { cost?: number; key?: string } = {}): Promise<T> {
-    const limiter = this.limiter(api, options.key ?? DEFAULT_KEY);
-    // A weight above the refresh amount would wait forever; such a query still costs at most one window.
-    const weight =
-      api === 'webex' ? Math.min(Math.max(1, Math.ceil(options.cost ?? 1)), this.webexCostPerWindow()) : 1;
-    return limiter.schedule({ weight }, fn);
+  observeHubSpotHeaders(headers: HeadersLike, key = DEFAULT_KEY): void {
+    const reported = parseHubSpotRateHeaders(headers);
+    if (!reported) return;
+    const lane = this.lane('hubspot', key);
+    // Our lane's limit is a share of the server's: scale the server's use into it.
+    const usedShare = ((reported.max - reported.remaining) / reported.max) * lane.currentLimit();
+    lane.observeServerUsage(Math.floor(usedShare));
   }
 
   /**
-   * Feeds Webex's quota headers back into pacing: adopts the reported per-second limit, and when the
-   * server shows less room this second than our reservoir holds (other clients of the same token),
-   * shrinks the reservoir until the next refresh. Keeps the daily figures for `webexDailyUsedFraction`.
+   * Feeds Webex's quota headers back into pacing: adopts the reported per-second limit, and counts any
+   * use this second beyond ours (other clients of the same token). Keeps the daily figures for
+   * `webexDailyUsedFraction`.
    */
   observeWebexHeaders(headers: HeadersLike, key = DEFAULT_KEY): void {
     const daily = parseCallLimit(headerValue(headers, 'x-daily-call-limit'));
     if (daily) this.webexDaily = daily;
     const secondly = parseCallLimit(headerValue(headers, 'x-secondly-call-limit'));
     if (!secondly) return;
-    if (secondly.limit !== this.webexCostLimit) {
-      this.webexCostLimit = secondly.limit;
-      // New limiters rather than updateSettings: in bottleneck 2.19.5 updateSettings clears the
-      // reservoir-refresh heartbeat (LocalDatastore._startHeartbeat), which would stall Webex for good.
-      // Jobs already queued drain at the old (lower or higher) pace; new ones use the reported limit.
-      for (const id of [...this.limiters.keys()]) {
-        if (!id.startsWith('webex#')) continue;
-        const old = this.limiters.get(id);
-        if (old) this.retired.push(old);
-        this.limiters.delete(id);
-      }
-    }
-    const limiter = this.limiter('webex', key);
-    const room = Math.max(0, Math.floor(secondly.limit * this.headroom) - secondly.used);
-    void limiter
-      .currentReservoir()
-      .then((current) =>
-        current !== null && room < current ? limiter.incrementReservoir(room - current) : undefined,
-      )
-      .catch(() => undefined);
+    this.webexCostLimit = secondly.limit;
+    for (const [id, lane] of this.lanes)
+      if (id.startsWith('webex#')) lane.setLimit(this.webexCostPerWindow());
+    this.lane('webex', key).observeServerUsage(secondly.used);
   }
 
   /** Fraction of the Webex daily cost quota used, as last reported; undefined before any response. */
@@ -142,40 +165,48 @@ export class ApiLimiters {
     return this.webexDaily ? this.webexDaily.used / this.webexDaily.limit : undefined;
   }
 
-  /** Stops every limiter (pending jobs are dropped). Tests and the bench call this at the end. */
+  /** Stops every lane (waiting requests are rejected). Tests and the bench call this at the end. */
   async close(): Promise<void> {
-    const all = [...this.limiters.values(), ...this.retired];
-    this.limiters.clear();
-    this.retired.length = 0;
-    await Promise.all(all.map((limiter) => limiter.stop({ dropWaitingJobs: true })));
+    for (const lane of this.lanes.values()) lane.close();
+    this.lanes.clear();
+    await Promise.resolve();
   }
 
-  private limiter(api: ApiName, key: string): Bottleneck {
+  private window(api: ApiName): { limit: number; windowMs: number } {
+    switch (api) {
+      case 'hubspot':
+        return {
+          limit: Math.max(1, Math.floor(this.options.hubspotTenSecondLimit * this.headroom)),
+          windowMs: 10_000,
+        };
+      case 'hubspot-search':
+        return {
+          limit: Math.max(1, Math.floor((this.options.hubspotSearchPerSecond ?? 5) * this.headroom)),
+          windowMs: 1_000,
+        };
+      case 'tripleseat':
+        // Each venue's key is its own: the full published rate, the margin absorbs arrival jitter.
+        return { limit: Math.max(1, Math.floor(this.options.tripleseatPerSecond ?? 10)), windowMs: 1_000 };
+      case 'webex':
+        return { limit: this.webexCostPerWindow(), windowMs: 1_000 };
+    }
+  }
+
+  private lane(api: ApiName, key: string): PacingLane {
     const id = `${api}#${key}`;
-    let limiter = this.limiters.get(id);
-    if (!limiter) {
-      limiter = new Bottleneck(this.settings(api, id));
-      this.limiters.set(id, limiter);
+    let lane = this.lanes.get(id);
+    if (!lane) {
+      const maxConcurrent = MAX_CONCURRENT[api];
+      lane = new PacingLane(
+        {
+          ...this.window(api),
+          ...(maxConcurrent !== undefined ? { maxConcurrent } : {}),
+          admitWhileRoom: api === 'webex',
+        },
+        { now: this.now, sleep: this.sleep },
+      );
+      this.lanes.set(id, lane);
     }
-    return limiter;
-  }
-
-  private settings(api: ApiName, id: string): Bottleneck.ConstructorOptions {
-    const base = { id, maxConcurrent: MAX_CONCURRENT[api] };
-    if (api === 'webex') {
-      const perWindow = this.webexCostPerWindow();
-      const refreshMs = 1_000 / this.timeScale;
-      const settings: Bottleneck.ConstructorOptions & { heartbeatInterval: number } = {
-        ...base,
-        reservoir: perWindow,
-        reservoirRefreshAmount: perWindow,
-        reservoirRefreshInterval: refreshMs,
-        // The refresh is checked on this heartbeat (default 250 ms): keep it well under the window,
-        // or a scaled clock would refresh late (slower than needed, never faster).
-        heartbeatInterval: Math.max(5, Math.min(250, refreshMs / 10)),
-      };
-      return settings;
-    }
-    return { ...base, minTime: this.minTimeMs(api) / this.timeScale };
+    return lane;
   }
 }

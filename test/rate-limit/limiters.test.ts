@@ -1,9 +1,20 @@
-import { describe, expect, it } from 'vitest';
-import { ApiLimiters, parseCallLimit } from '../../shared/rate-limit';
+/**
+ * Pacing in virtual time (sandbox/virtual-time.ts): the clock moves only when every participant waits,
+ * so the starts recorded here are exact and a loaded machine cannot change them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VirtualTime } from '../../sandbox/virtual-time';
+import { ApiLimiters, parseCallLimit, parseHubSpotRateHeaders } from '../../shared/rate-limit';
 
-const SCALE = 20; // API time runs 20x faster than wall time
+let time: VirtualTime;
+beforeAll(() => {
+  time = VirtualTime.install();
+});
+afterAll(() => time.uninstall());
 
-/** Most starts inside any sliding window of `windowMs` API-time, given start times in API-time ms. */
+const clock = () => ({ now: () => time.now(), sleep: (ms: number) => time.sleep(ms) });
+
+/** Most starts inside any sliding window of `windowMs`. */
 function maxInSlidingWindow(starts: number[], windowMs: number): number {
   const sorted = [...starts].sort((a, b) => a - b);
   let best = 0;
@@ -14,98 +25,133 @@ function maxInSlidingWindow(starts: number[], windowMs: number): number {
   return best;
 }
 
+/** Schedules `count` calls at once; each takes `latencyMs` of virtual time; returns start times. */
 async function runCalls(
   limiters: ApiLimiters,
   api: 'hubspot' | 'hubspot-search' | 'tripleseat' | 'webex',
   count: number,
-  cost?: number,
-  scale = SCALE,
+  options: { cost?: number; latencyMs?: (index: number) => number } = {},
 ): Promise<number[]> {
-  const origin = performance.now();
+  const origin = time.now();
   const starts: number[] = [];
   await Promise.all(
-    Array.from({ length: count }, () =>
+    Array.from({ length: count }, (_, index) =>
       limiters.schedule(
         api,
         async () => {
-          starts.push((performance.now() - origin) * scale);
+          starts.push(time.now() - origin);
+          await time.sleep(options.latencyMs?.(index) ?? 50);
         },
-        cost !== undefined ? { cost } : {},
+        options.cost !== undefined ? { cost: options.cost } : {},
       ),
     ),
   );
-  const first = Math.min(...starts);
-  return starts.map((start) => start - first);
+  return starts;
 }
 
 describe('Class: ApiLimiters', () => {
   describe('Method: schedule', () => {
-    it('paces HubSpot general calls below the 10 s burst limit in any rolling window', async () => {
+    it('keeps HubSpot general calls at 90% of the burst limit in any rolling 10 s', async () => {
       // Prepare
-      const limiters = new ApiLimiters({ hubspotTenSecondLimit: 100, timeScale: SCALE });
+      const limiters = new ApiLimiters({ hubspotTenSecondLimit: 100, ...clock() });
 
-      // Act: 140 calls = more than one 10 s window of API time (~1.2 s wall)
+      // Act: 140 calls = more than one window's worth
       const starts = await runCalls(limiters, 'hubspot', 140);
 
       // Assess
       expect(limiters.minTimeMs('hubspot')).toBeCloseTo(111.1, 0);
-      expect(maxInSlidingWindow(starts, 10_000)).toBeLessThanOrEqual(100);
-      expect(Math.max(...starts)).toBeGreaterThan(139 * 111 * 0.9); // spread, not bunched
+      expect(maxInSlidingWindow(starts, 10_000)).toBe(90);
+      // The 91st waits for the first to leave the window (10 s + margin), no longer.
+      expect([...starts].sort((a, b) => a - b)[90]).toBeLessThanOrEqual(10_020);
       await limiters.close();
     });
 
-    it('paces HubSpot search at 4/s and Tripleseat at 9/s', async () => {
+    it('paces HubSpot search at 4 and Tripleseat at 10 in any rolling second', async () => {
       // Prepare
-      // A gentler scale: the per-second paces are short intervals, and timer lateness must not bunch them.
-      const limiters = new ApiLimiters({ hubspotTenSecondLimit: 190, timeScale: 5 });
+      const limiters = new ApiLimiters({ hubspotTenSecondLimit: 190, ...clock() });
 
       // Act
       const [search, tripleseat] = await Promise.all([
-        runCalls(limiters, 'hubspot-search', 14, undefined, 5),
-        runCalls(limiters, 'tripleseat', 30, undefined, 5),
+        runCalls(limiters, 'hubspot-search', 14),
+        runCalls(limiters, 'tripleseat', 30),
       ]);
 
       // Assess
-      // 950 ms windows leave room for timer lateness (a late start followed by an on-time one).
-      expect(maxInSlidingWindow(search, 950)).toBeLessThanOrEqual(5);
-      expect(maxInSlidingWindow(tripleseat, 950)).toBeLessThanOrEqual(10);
+      expect(maxInSlidingWindow(search, 1_000)).toBe(4);
+      expect(maxInSlidingWindow(tripleseat, 1_000)).toBe(10);
+      // At the limit, not below it: 30 calls take just over two windows.
+      expect(Math.max(...tripleseat)).toBeLessThan(2_200);
       await limiters.close();
     });
 
-    it('spends the Webex cost budget per second, weight = cost', async () => {
-      // Prepare: 50 cost/s -> 45 paced; 12 queries of cost 10 need 3 windows (4 per window)
-      const limiters = new ApiLimiters({ hubspotTenSecondLimit: 100, webexCostPerSecond: 50, timeScale: 5 });
+    it('counts Tripleseat by send time: a slow answer never lets the next call reach the server early', async () => {
+      // Prepare: a server that counts arrivals (sent + 100 ms) in a sliding second, limit 10
+      const limiters = new ApiLimiters({ hubspotTenSecondLimit: 100, ...clock() });
+      const arrivals: number[] = [];
+      const origin = time.now();
+
+      // Act: every 7th answer takes 900 ms, the rest 100 ms
+      await Promise.all(
+        Array.from({ length: 60 }, (_, index) =>
+          limiters.schedule('tripleseat', async () => {
+            arrivals.push(time.now() - origin + 100);
+            await time.sleep(index % 7 === 0 ? 900 : 100);
+          }),
+        ),
+      );
+
+      // Assess
+      expect(maxInSlidingWindow(arrivals, 1_000)).toBeLessThanOrEqual(10);
+      await limiters.close();
+    });
+
+    it('spends the Webex cost budget per rolling second, admitting while room is left', async () => {
+      // Prepare: 50 cost/s; queries of cost 10 -> 5 per second (the 5th fills the window)
+      const limiters = new ApiLimiters({ hubspotTenSecondLimit: 100, webexCostPerSecond: 50, ...clock() });
 
       // Act
-      const starts = await runCalls(limiters, 'webex', 12, 10, 5);
+      const starts = await runCalls(limiters, 'webex', 12, { cost: 10 });
 
-      // Assess: 4 queries (40 cost) per refresh: the 5th waits for the 2nd window, the 9th for the 3rd
+      // Assess
       const sorted = [...starts].sort((a, b) => a - b);
-      expect(sorted[3]).toBeLessThan(500);
-      expect(sorted[4]).toBeGreaterThanOrEqual(800);
-      expect(sorted[8]).toBeGreaterThanOrEqual(1_800);
-      // Fixed refresh windows: a sliding second can straddle two of them, never more.
-      expect(maxInSlidingWindow(starts, 1_000)).toBeLessThanOrEqual(8);
+      expect(sorted[4]).toBe(0);
+      expect(sorted[5]).toBeGreaterThanOrEqual(1_000);
+      expect(sorted[10]).toBeGreaterThanOrEqual(2_000);
+      expect(maxInSlidingWindow(starts, 1_000)).toBe(5);
+      await limiters.close();
+    });
+  });
+
+  describe('Method: rateLimited', () => {
+    it('pauses the lane for Retry-After and widens its margin', async () => {
+      // Prepare
+      const limiters = new ApiLimiters({ hubspotTenSecondLimit: 100, ...clock() });
+
+      // Act
+      limiters.rateLimited('tripleseat', 2_000);
+      const [start] = await runCalls(limiters, 'tripleseat', 1);
+
+      // Assess
+      expect(start).toBeGreaterThanOrEqual(2_000);
       await limiters.close();
     });
   });
 
   describe('Method: observeWebexHeaders', () => {
-    it('adopts the reported limit and shrinks the reservoir when Webex shows less room', async () => {
+    it('adopts the reported limit and counts other clients use of this second', async () => {
       // Prepare
-      const limiters = new ApiLimiters({ hubspotTenSecondLimit: 100, webexCostPerSecond: 50, timeScale: 1 });
+      const limiters = new ApiLimiters({ hubspotTenSecondLimit: 100, webexCostPerSecond: 50, ...clock() });
+      const origin = time.now();
 
-      // Act: the server says 500/s, and 445 already used this second by someone else
-      limiters.observeWebexHeaders({ 'X-Secondly-Call-Limit': '445/500', 'X-Daily-Call-Limit': '62/2000' });
-      await new Promise((resolve) => setTimeout(resolve, 10));
-
-      // Assess
-      expect(limiters.webexCostPerWindow()).toBe(450);
-      expect(limiters.webexDailyUsedFraction()).toBeCloseTo(0.031);
-      // Only 5 cost units are left this second: a cost-10 query has to wait for the refresh.
-      const started = performance.now();
+      // Act: the server says 500/s, and 495 already used this second by someone else
+      limiters.observeWebexHeaders({ 'X-Secondly-Call-Limit': '495/500', 'X-Daily-Call-Limit': '62/2000' });
       await limiters.schedule('webex', async () => undefined, { cost: 10 });
-      expect(performance.now() - started).toBeGreaterThan(50);
+      await limiters.schedule('webex', async () => undefined, { cost: 10 });
+
+      // Assess: the first fits the 5 units left (admitted while room), the second waits for the window
+      expect(limiters.webexCostPerWindow()).toBe(500);
+      expect(limiters.webexDailyUsedFraction()).toBeCloseTo(0.031);
+      expect(time.now() - origin).toBeGreaterThanOrEqual(1_000);
       await limiters.close();
     });
 
@@ -113,6 +159,28 @@ describe('Class: ApiLimiters', () => {
       // Act / Assess
       expect(parseCallLimit('1/500')).toEqual({ used: 1, limit: 500 });
       expect(parseCallLimit('garbage')).toBeUndefined();
+    });
+  });
+
+  describe('Method: observeHubSpotHeaders', () => {
+    it('counts calls other apps made in the portal window against our lane', async () => {
+      // Prepare
+      const limiters = new ApiLimiters({ hubspotTenSecondLimit: 100, ...clock() });
+      const origin = time.now();
+
+      // Act: HubSpot reports 95 of 100 used; our lane (90 of the 100) sees 85 used -> 5 left now
+      limiters.observeHubSpotHeaders({
+        'X-HubSpot-RateLimit-Max': '100',
+        'X-HubSpot-RateLimit-Remaining': '5',
+        'X-HubSpot-RateLimit-Interval-Milliseconds': '10000',
+      });
+      const starts = await runCalls(limiters, 'hubspot', 6);
+
+      // Assess
+      expect(starts.filter((start) => start < 10_000)).toHaveLength(5);
+      expect(time.now() - origin).toBeGreaterThanOrEqual(10_000);
+      expect(parseHubSpotRateHeaders({ 'x-hubspot-ratelimit-max': 'x' })).toBeUndefined();
+      await limiters.close();
     });
   });
 });

@@ -2,12 +2,15 @@
  * Several functions (venue pollers + the Webex sync) draw from one HubSpot portal's limit. Each
  * "function" here has its own ApiCaller, its own SharedBudget and its own DynamoDB client, as separate
  * Lambdas would; they share only the table and the portal, and talk to the HubSpot simulator (which
- * enforces the real 10-second rolling limit on the scaled clock) through the real SDK.
+ * enforces the real 10-second rolling limit) through the real SDK. Everything runs in virtual time
+ * (sandbox/virtual-time.ts): the clock moves only when every function, the simulator and dynalite are
+ * waiting, so CPU load cannot bunch calls at the simulator and the counts are exact.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HUBSPOT_TOKEN } from '../../sandbox/hubspot';
 import { LOCAL_AWS } from '../../sandbox/local-dynamo';
+import { VirtualTime } from '../../sandbox/virtual-time';
 import { World } from '../../sandbox/world';
 import { HubSpotContacts } from '../../shared/hubspot/contacts';
 import { createHubSpotApis } from '../../shared/hubspot/sdk';
@@ -15,15 +18,20 @@ import { createApiCaller, SharedBudget } from '../../shared/rate-limit';
 import { createRuntime, hubspotContactsFor } from '../../shared/runtime/resources';
 import { silentLog } from '../../shared/sync/decision-log';
 
-const TIME_SCALE = 20;
+const TIME_SCALE = 1;
 const FUNCTIONS = 4;
 const CALLS_EACH = 60;
 
 let world: World;
+let time: VirtualTime;
 beforeAll(async () => {
+  time = VirtualTime.install();
   world = await World.start({ timeScale: TIME_SCALE, hubspot: { tenSecondLimit: 100 } });
 });
-afterAll(async () => world.close());
+afterAll(async () => {
+  await world.close();
+  time.uninstall();
+});
 
 function oneFunction(
   withSharedBudget: boolean,
@@ -71,11 +79,10 @@ describe('Shared HubSpot budget across functions', () => {
   });
 
   it('(control) without the shared budget the same four functions do hit 429s', async () => {
-    // At a gentle time scale the four unshared limiters (90 per 10 s each) clearly outrun the portal's
-    // 100 per 10 s even on a loaded machine: the control must not depend on CPU speed.
-    const control = await World.start({ timeScale: 2, hubspot: { tenSecondLimit: 100 } });
+    // The four unshared lanes (90 per 10 s each) outrun the portal's 100 per 10 s.
+    const control = await World.start({ hubspot: { tenSecondLimit: 100 } });
     try {
-      await Promise.all(Array.from({ length: FUNCTIONS }, () => oneFunction(false, control, 2, 40)()));
+      await Promise.all(Array.from({ length: FUNCTIONS }, () => oneFunction(false, control, 1, 40)()));
 
       expect(control.hubspot.rateLimited429s).toBeGreaterThan(0);
     } finally {
@@ -85,12 +92,10 @@ describe('Shared HubSpot budget across functions', () => {
 });
 
 describe('Shared HubSpot search budget across functions', () => {
-  // Search windows are 300 ms: a gentler time scale keeps loopback and dynalite latency (amplified by
-  // the scale) from distorting arrival times at the simulator.
-  const SEARCH_TIME_SCALE = 4;
+  const SEARCH_TIME_SCALE = 1;
 
   it('keeps four concurrent functions under the 5/s search limit with the runtime the handlers use', async () => {
-    const searchWorld = await World.start({ timeScale: SEARCH_TIME_SCALE });
+    const searchWorld = await World.start();
     try {
       const env = {
         TABLE_NAME: searchWorld.dynamo.tableName,

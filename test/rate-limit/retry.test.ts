@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   AuthError,
   DailyLimitError,
@@ -123,14 +123,21 @@ describe('Function: withRetry', () => {
 
   it('scales real waits down with timeScale when no sleep is injected', async () => {
     // Prepare
-    const call = failing([new RateLimitedError('hubspot', 'burst', 10_000)]);
-    const started = performance.now();
+    vi.useFakeTimers();
+    try {
+      const call = failing([new RateLimitedError('hubspot', 'burst', 10_000)]);
 
-    // Act
-    await withRetry('hubspot', call.fn, { timeScale: 1_000, rateLimitJitterMs: 0 });
+      // Act
+      const outcome = withRetry('hubspot', call.fn, { timeScale: 1_000, rateLimitJitterMs: 0 });
 
-    // Assess: 10 s of API time at 1000x is ~10 ms of wall time
-    expect(performance.now() - started).toBeLessThan(500);
-    expect(call.attempts()).toBe(2);
+      // Assess: 10 s of API time at 1000x is a 10 ms timer: 9 ms is not enough, 10 ms is
+      await vi.advanceTimersByTimeAsync(9);
+      expect(call.attempts()).toBe(1);
+      await vi.advanceTimersByTimeAsync(1);
+      await outcome;
+      expect(call.attempts()).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

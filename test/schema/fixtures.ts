@@ -40,3 +40,16 @@ export function portal(): HubSpotProperty[] {
     property('Boat Brand', 'boat_brand'),
   ];
 }
+
+/**
+ * The portal after two admin slips: Venue B's checkbox was archived, then Venue A's checkbox
+ * (internal name `tripleseat_sync_venue_a`) was relabelled "Tripleseat Sync - Venue B". Venue A still
+ * finds its box by internal name, Venue B finds the same box by label.
+ */
+export function archivedAndRelabelledPortal(): HubSpotProperty[] {
+  return [
+    flag('Tripleseat Sync - Venue B', 'tripleseat_sync_venue_a'),
+    { ...flag('Tripleseat Sync - Venue B', 'tripleseat_sync_venue_b'), archived: true },
+    ...portal().filter((p) => p.type !== 'bool'),
+  ];
+}

@@ -9,7 +9,7 @@ export interface RestRendering {
 
 export const DEFAULT_RENDERING: RestRendering = { createdAt: 'utc', utcOffsetMinutes: -300 };
 
-/** Tripleseat's REST pages hold 50 records ([S] bonroyage PaginatedResponse, api-facts 3.1 B). */
+/** Tripleseat's REST pages hold 50 records (as published clients page them, e.g. bonroyage/tripleseat-php PaginatedResponse). */
 export const LEADS_PAGE_SIZE = 50;
 
 /**

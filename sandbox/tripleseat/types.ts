@@ -22,7 +22,7 @@ export interface TripleseatSimulatorOptions {
   requestsPerSecond?: number;
   /**
    * HTTP status of a lead-form validation failure. The real endpoint has been seen answering 200 with an
-   * `errors` body (api-facts 3.1), so that is the default; 422 is the polite variant.
+   * `errors` body (published clients check for it after a 200), so that is the default; 422 is the polite variant.
    */
   validationErrorStatus?: 200 | 422;
   /** Seeds fault dice and the first lead id. */

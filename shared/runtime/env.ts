@@ -81,7 +81,8 @@ export const WebexEnvSchema = CommonEnvSchema.extend({
       return ids;
     }),
   WEBEX_FIELD_MAP: jsonOf(z.record(z.string().min(1), z.string().min(1))),
-  WEBEX_API_URL: z.url().default('https://public.api.socio.events/graphql'),
+  /** Overrides the endpoint chosen by token (sk_live_ -> live host, others -> sandbox host). */
+  WEBEX_API_URL: z.url().optional(),
 });
 export type WebexEnv = z.infer<typeof WebexEnvSchema>;
 

@@ -1,6 +1,9 @@
 /**
  * Webex sync Lambda: invoked on a schedule (the event's content is ignored). Thin: parse the
  * environment, build clients, run syncWebex(), emit metrics (service dimension only).
+ *
+ * The Webex client lives as long as the container: its introspected schema (one API call, counted in
+ * the first run's ApiCallsWebex) and any page size Webex refused are kept across invocations.
  */
 import type { Context } from 'aws-lambda';
 import { SERVICE_NAMES } from '../../shared/observability/metric-names';
@@ -22,6 +25,9 @@ import {
 import { syncWebex, type SyncWebexOptions, type WebexSyncReport } from '../../shared/sync/sync-webex';
 import { WebexClient } from '../../shared/webex/client';
 import { parseWebexFieldMap } from '../../shared/webex/fields';
+
+/** Count of configured Webex fields this account's schema lacks (the run went on without them). */
+export const WEBEX_FIELDS_MISSING_METRIC = 'WebexFieldsMissing';
 
 export type WebexSyncHandler = (
   event: unknown,
@@ -73,21 +79,25 @@ export function createHandler(
     log.info('run finished', {
       ...report,
       events: report.events.length,
+      missingFields: report.missingFields.map(({ label, field }) => `${field} (${label})`),
       apiCalls: calls.calls,
       rateLimited: calls.rateLimited,
       webexDailyUsedFraction: runtime.caller.webexDailyUsedFraction(),
     });
     metrics.publish(
       {},
-      syncRunMetrics({
-        flagged: report.created + report.updated + report.failed,
-        synced: report.created + report.updated,
-        rejected: report.quarantined + report.failed,
-        retried: report.failed,
-        quarantined: report.quarantined,
-        calls,
-        hubspotDailyUsedFraction: runtime.caller.dailyUsedFraction(),
-      }),
+      {
+        ...syncRunMetrics({
+          flagged: report.created + report.updated + report.failed,
+          synced: report.created + report.updated,
+          rejected: report.quarantined + report.failed,
+          retried: report.failed,
+          quarantined: report.quarantined,
+          calls,
+          hubspotDailyUsedFraction: runtime.caller.dailyUsedFraction(),
+        }),
+        [WEBEX_FIELDS_MISSING_METRIC]: { value: report.missingFields.length, unit: 'Count' },
+      },
     );
     return report;
   };

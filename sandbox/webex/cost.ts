@@ -1,5 +1,5 @@
 /**
- * Cost-based rate limiting, as the Webex Events SDKs see it (api-facts section 4): a per-second and a
+ * Cost-based rate limiting, as the Webex Events SDKs see it (their request specs and retry code): a per-second and a
  * per-day cost budget per token, reported in `X-Secondly-Call-Limit` / `X-Daily-Call-Limit`.
  *
  * Assumed cost model (the real formula is not published): 1 per request plus the page size (`first`,

@@ -1,7 +1,13 @@
 export { WebexSimulator } from './simulator';
 export { decodeCursor, encodeCursor, type Connection } from './connection';
 export { queryCost, type MaxCostExceededBody, type QueryCost } from './cost';
-export { WEBEX_SCHEMA_PATH, loadWebexSchema } from './schema';
+export {
+  WEBEX_REDUCED_SCHEMA_PATH,
+  WEBEX_SCHEMA_PATH,
+  loadWebexSchema,
+  webexSchemaPath,
+  type WebexSchemaMode,
+} from './schema';
 export type {
   RegistrationStatus,
   RolledId,

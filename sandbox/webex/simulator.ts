@@ -1,6 +1,7 @@
 /**
  * A Webex Events (formerly Socio) public API stand-in: `POST /graphql` over the schema in
- * schema.graphql, with the token checks, error bodies and cost-based limits of api-facts section 4.
+ * schema.graphql (or schema-reduced.graphql with `schemaMode: 'reduced'`), with the token checks, error
+ * bodies and cost-based limits the official SDKs show.
  * The choices made where the real API is unknown are listed in sandbox/webex/README.md.
  */
 import {
@@ -24,7 +25,7 @@ import {
 } from '../sim-kit';
 import { toConnection } from './connection';
 import { CostBudget, queryCost } from './cost';
-import { loadWebexSchema } from './schema';
+import { loadWebexSchema, webexSchemaPath } from './schema';
 import { WebexStore } from './store';
 import type {
   RolledId,
@@ -58,7 +59,7 @@ export class WebexSimulator {
     const seed = options.seed ?? 42;
     this.clock = options.clock ?? SimClock.real();
     this.faults = new FaultInjector(seed);
-    this.schema = loadWebexSchema();
+    this.schema = loadWebexSchema(webexSchemaPath(options.schemaMode));
     this.store = new WebexStore(this.clock, seededRandom(seed ^ 0x5eed));
     this.budget = new CostBudget(
       this.clock,
@@ -161,7 +162,7 @@ export class WebexSimulator {
     if (request.path !== '/graphql') {
       return webexError(404, 'RECORD_NOT_FOUND', `No route for ${request.method} ${request.path}`);
     }
-    // https://public-api.socio.events/docs/2024-06/api/start (status -> code table in api-facts 4)
+    // https://public-api.socio.events/docs/2024-06/api/start (status -> code table)
     const token = bearerToken(request);
     if (!token) return webexError(401, 'TOKEN_IS_REQUIRED', 'Authorization token is required.');
     if (this.expiredTokens.has(token))
@@ -234,7 +235,7 @@ function parseBody(rawBody: string): GraphQLRequestBody | undefined {
     return undefined;
   }
   if (!isRecord(parsed) || typeof parsed.query !== 'string') return undefined;
-  // The PHP SDK sends `operation_name` (api-facts 4).
+  // The PHP SDK sends `operation_name`.
   const operationName = parsed.operationName ?? parsed.operation_name;
   return {
     query: parsed.query,
@@ -243,7 +244,7 @@ function parseBody(rawBody: string): GraphQLRequestBody | undefined {
   };
 }
 
-/** Transport-level errors are a top-level `{message, extensions:{code}}`, not `errors[]` (api-facts 4). */
+/** Transport-level errors are a top-level `{message, extensions:{code}}`, not `errors[]`. */
 function webexError(status: number, code: string, message: string): SimResponse {
   return { status, body: { message, extensions: { code } } };
 }

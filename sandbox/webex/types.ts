@@ -1,4 +1,5 @@
 import type { SimClock } from '../sim-kit';
+import type { WebexSchemaMode } from './schema';
 
 export interface WebexSimulatorOptions {
   clock?: SimClock;
@@ -14,6 +15,11 @@ export interface WebexSimulatorOptions {
   defaultPageSize?: number;
   /** Seeds the generated people, id gaps and fault dice. */
   seed?: number;
+  /**
+   * `full` (default): every field the adapter can use (schema.graphql). `reduced`: only what real code
+   * shows the API has (schema-reduced.graphql; see README.md), to prove the adapter adapts.
+   */
+  schemaMode?: WebexSchemaMode;
 }
 
 export type RegistrationStatus = 'REGISTERED' | 'CANCELLED' | 'ATTENDED';

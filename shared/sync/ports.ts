@@ -81,3 +81,51 @@ export interface TripleseatPort {
   /** OAuth search by email; undefined when the venue has no OAuth token (lookup impossible). */
   findLeadsByEmail?(email: string): Promise<ExistingLead[]>;
 }
+
+// ---- Webex Events source (the Webex sync engine's only view of Webex) ----
+
+/** A field-map source name (shared/webex/fields.ts), and the raw value read for it. */
+type WebexField = import('../webex/fields').WebexField;
+type WebexFieldValue = import('../webex/fields').WebexFieldValue;
+
+/** One registrant as the Webex source reads it: ids plus the raw values of the fields asked for. */
+export interface WebexSourceRegistrant {
+  /** Webex's Int id; Webex may re-issue it, so people are keyed by email, not by this. */
+  id: number;
+  externalId: string | undefined;
+  /** Field name -> raw value, for every readable field asked for (event.* fields included). */
+  values: Readonly<Partial<Record<WebexField, WebexFieldValue>>>;
+}
+
+export interface WebexSourcePage {
+  registrants: WebexSourceRegistrant[];
+  /** Opaque position after this page (resume with it as `after`); never decoded by the engine. */
+  cursor: string | undefined;
+  /** The last page of this pass over the event. */
+  last: boolean;
+}
+
+export interface WebexAttendeePagesRequest {
+  /** Fields to read (the readable ones from `readableFields`). */
+  fields: readonly WebexField[];
+  /** Largest page to ask for; the source may use less (it halves when Webex refuses a size). */
+  pageSize: number;
+  /** Told when the source lowered the page size, for the run log. */
+  onPageSizeLowered?: (pageSize: number) => void;
+}
+
+export interface WebexSourcePort {
+  /** Splits `fields` into those the source's schema has and those it lacks. */
+  readableFields(fields: readonly WebexField[]): Promise<{ readable: WebexField[]; missing: WebexField[] }>;
+  /** Every event id the token can see. */
+  listEventIds(): Promise<number[]>;
+  /**
+   * The event's pages after `after` (undefined: from the start) to the end of the list. The source may
+   * read the next page while the caller works on the current one; stopping the iteration early is fine.
+   */
+  attendeePages(
+    eventId: number,
+    after: string | undefined,
+    request: WebexAttendeePagesRequest,
+  ): AsyncIterable<WebexSourcePage>;
+}

@@ -1,5 +1,6 @@
 /**
- * Webex attendee (+ its event) -> HubSpot contact properties, through the resolved field map. Pure.
+ * Webex registrant (as the source port reads it) -> HubSpot contact properties, through the resolved
+ * field map. Pure.
  *
  * - The person key is the normalized email (trimmed, lowercased, NFC). No usable email: the record
  *   cannot be upserted by email at all, so it is quarantined by the caller (`ok: false`).
@@ -12,8 +13,8 @@
  */
 import { createHash } from 'node:crypto';
 import { toHubSpotValue, type HubSpotProperty } from '../schema';
-import type { WebexAttendee, WebexEvent } from '../webex/client';
-import { isUsableEmail, normalizeEmail, webexFieldValue, type WebexField } from '../webex/fields';
+import { isUsableEmail, normalizeEmail, type WebexField } from '../webex/fields';
+import type { WebexSourceRegistrant } from './ports';
 
 /** One entry of the field map after label resolution. */
 export interface ResolvedWebexField {
@@ -40,11 +41,11 @@ export type WebexMapResult =
   | { ok: false; reason: string };
 
 export function mapWebexAttendee(
-  attendee: WebexAttendee,
-  event: WebexEvent,
+  registrant: WebexSourceRegistrant,
   fields: readonly ResolvedWebexField[],
 ): WebexMapResult {
-  const raw = attendee.email ?? '';
+  const rawEmail = registrant.values.email;
+  const raw = typeof rawEmail === 'string' ? rawEmail : '';
   const email = normalizeEmail(raw);
   if (email === '')
     return { ok: false, reason: 'no email address in Webex; HubSpot contacts are keyed by email' };
@@ -53,7 +54,7 @@ export function mapWebexAttendee(
   const properties: Record<string, string> = {};
   const problems: ConversionProblem[] = [];
   for (const { field, property } of fields) {
-    const value = field === 'email' ? email : webexFieldValue(field, attendee, event);
+    const value = field === 'email' ? email : (registrant.values[field] ?? null);
     if (value === null || (typeof value === 'string' && value.trim() === '')) continue;
     const converted = toHubSpotValue(property, value);
     if (converted.ok) properties[property.name] = converted.value;

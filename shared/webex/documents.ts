@@ -1,74 +1,35 @@
 /**
- * Every GraphQL document the Webex Events adapter sends, in one module, so the contract with the API
- * is one file: test/webex/documents.test.ts validates each against the working schema
- * (/work/shared/api-facts/webex-events.graphql). When a schema from real introspection replaces that
- * file, the test names every field that must change here.
+ * The GraphQL documents the Webex Events adapter sends and what we budget for each. The attendee and
+ * event queries are built from the server's schema (shared/webex/query-plan.ts), so this module
+ * gathers them for one schema: test/webex/documents.test.ts validates them against the simulator's
+ * full and reduced schemas.
  *
- * Docs: https://public-api.socio.events/docs/2024-06/api/start (no published schema; api-facts 4).
+ * Docs: https://public-api.socio.events/docs/2024-06/api/start
  */
+import type { WebexField } from './fields';
+import { planAttendeeQuery, planEventsQuery } from './query-plan';
+import { SCHEMA_INTROSPECTION, type WebexSchemaView } from './schema';
 
-/** One page of events. Cost = 1 + `first` (connection fields are charged per node, api-facts 4). */
-export const EVENTS_PAGE = /* GraphQL */ `
-  query VenueSyncEventsPage($first: Int!, $after: String) {
-    eventsConnection(first: $first, after: $after) {
-      nodes {
-        id
-        name
-        startDate
-      }
-      pageInfo {
-        endCursor
-        hasNextPage
-      }
-    }
-  }
-`;
+/** Every document the adapter would send against `view` when reading `fields`. */
+export function webexDocuments(
+  view: WebexSchemaView,
+  fields: readonly WebexField[],
+): Record<'SCHEMA_INTROSPECTION' | 'EVENTS_PAGE' | 'ATTENDEES_PAGE', string> {
+  return {
+    SCHEMA_INTROSPECTION,
+    EVENTS_PAGE: planEventsQuery(view).document,
+    ATTENDEES_PAGE: planAttendeeQuery(view, fields).document,
+  };
+}
 
 /**
- * One page of an event's attendees (Relay cursors), with the event itself for the `event.*` fields
- * of the field map. Every attendee field the field map can name (shared/webex/fields.ts) is requested.
- * Cost = 1 + `first` (+ the event lookup, 1 at most).
+ * Cost we budget for a query that selects one connection of `first` nodes: 1 per request plus 1 per
+ * node asked for. Webex does not publish its formula; its answers' `X-Secondly-Call-Limit` header
+ * corrects the pacing either way.
  */
-export const ATTENDEES_PAGE = /* GraphQL */ `
-  query VenueSyncAttendeesPage($eventId: Int!, $first: Int!, $after: String) {
-    event(id: $eventId) {
-      id
-      name
-      startDate
-    }
-    attendeesConnection(eventId: $eventId, first: $first, after: $after) {
-      nodes {
-        id
-        externalId
-        email
-        profile {
-          firstName
-          lastName
-          company
-          jobTitle
-          phone
-        }
-        registrationStatus
-        checkedIn
-        ticketName
-        updatedAt
-      }
-      pageInfo {
-        endCursor
-        hasNextPage
-      }
-      totalCount
-    }
-  }
-`;
-
-/** Every document, by name, for the schema test and for docs. */
-export const WEBEX_DOCUMENTS = {
-  EVENTS_PAGE,
-  ATTENDEES_PAGE,
-} as const;
-
-/** Cost we budget for a query that selects one connection of `first` nodes (the simulator's rule). */
 export function connectionQueryCost(first: number): number {
   return 1 + first;
 }
+
+/** Introspection selects no connection. */
+export const INTROSPECTION_COST = 1;

@@ -3,46 +3,48 @@
  * Config (`webex.fieldMap`, env `WEBEX_FIELD_MAP`) maps HubSpot property label -> one of these names;
  * an unknown name is refused when the config or the environment is parsed, with the known ones listed.
  *
- * Values are returned raw (string, boolean or null); conversion to what a HubSpot property accepts is
- * the mapper's job (shared/sync/webex-mapper.ts through toHubSpotValue), because it depends on the
- * property's type. `email` is the one exception: it is the person's key, so it is normalized here.
+ * Each name says where it lives in the Webex GraphQL schema (`on` the Attendee or the Event type, and
+ * the field path from there). The adapter (shared/webex/query-plan.ts) asks only for the paths the
+ * server's schema has, so a field this list names but a Webex account lacks is reported, not fatal.
+ *
+ * Values are raw (string, boolean or null); conversion to what a HubSpot property accepts is the
+ * mapper's job (shared/sync/webex-mapper.ts through toHubSpotValue), because it depends on the
+ * property's type.
  */
-import type { WebexAttendee, WebexEvent } from './client';
 
 export type WebexFieldValue = string | boolean | null;
 
-type Extractor = (attendee: WebexAttendee, event: WebexEvent) => WebexFieldValue;
-
-const EXTRACTORS = {
-  email: (attendee) => (attendee.email ? normalizeEmail(attendee.email) || null : null),
-  'profile.firstName': (attendee) => attendee.profile.firstName ?? null,
-  'profile.lastName': (attendee) => attendee.profile.lastName ?? null,
-  'profile.company': (attendee) => attendee.profile.company ?? null,
-  'profile.jobTitle': (attendee) => attendee.profile.jobTitle ?? null,
-  'profile.phone': (attendee) => attendee.profile.phone ?? null,
-  'event.name': (_attendee, event) => event.name,
-  'event.startDate': (_attendee, event) => event.startDate ?? null,
-  registrationStatus: (attendee) => attendee.registrationStatus ?? null,
-  checkedIn: (attendee) => attendee.checkedIn ?? null,
-  ticketName: (attendee) => attendee.ticketName ?? null,
-  externalId: (attendee) => attendee.externalId ?? null,
-} satisfies Record<string, Extractor>;
-
-export type WebexField = keyof typeof EXTRACTORS;
-
-export const WEBEX_FIELDS = Object.keys(EXTRACTORS) as readonly WebexField[];
-
-export function isWebexField(name: string): name is WebexField {
-  return Object.hasOwn(EXTRACTORS, name);
+/** Where a field is read: a path of GraphQL field names from the Attendee or the Event type. */
+export interface WebexFieldSource {
+  on: 'attendee' | 'event';
+  path: readonly string[];
 }
 
-/** The value of one field for an attendee of `event` (pure). */
-export function webexFieldValue(
-  field: WebexField,
-  attendee: WebexAttendee,
-  event: WebexEvent,
-): WebexFieldValue {
-  return EXTRACTORS[field](attendee, event);
+const FIELD_SOURCES = {
+  email: { on: 'attendee', path: ['email'] },
+  'profile.firstName': { on: 'attendee', path: ['profile', 'firstName'] },
+  'profile.lastName': { on: 'attendee', path: ['profile', 'lastName'] },
+  'profile.company': { on: 'attendee', path: ['profile', 'company'] },
+  'profile.jobTitle': { on: 'attendee', path: ['profile', 'jobTitle'] },
+  'profile.phone': { on: 'attendee', path: ['profile', 'phone'] },
+  'event.name': { on: 'event', path: ['name'] },
+  'event.startDate': { on: 'event', path: ['startDate'] },
+  registrationStatus: { on: 'attendee', path: ['registrationStatus'] },
+  checkedIn: { on: 'attendee', path: ['checkedIn'] },
+  ticketName: { on: 'attendee', path: ['ticketName'] },
+  externalId: { on: 'attendee', path: ['externalId'] },
+} as const satisfies Record<string, WebexFieldSource>;
+
+export type WebexField = keyof typeof FIELD_SOURCES;
+
+export const WEBEX_FIELDS = Object.keys(FIELD_SOURCES) as readonly WebexField[];
+
+export function isWebexField(name: string): name is WebexField {
+  return Object.hasOwn(FIELD_SOURCES, name);
+}
+
+export function webexFieldSource(field: WebexField): WebexFieldSource {
+  return FIELD_SOURCES[field];
 }
 
 /**

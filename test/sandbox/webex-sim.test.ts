@@ -1,13 +1,24 @@
 /**
  * Contract of the Webex Events simulator, driven by the real graphql-request client the adapter uses.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { buildSchema, printSchema } from 'graphql';
+import { readFileSync } from 'node:fs';
+import {
+  buildClientSchema,
+  buildSchema,
+  getIntrospectionQuery,
+  printSchema,
+  type IntrospectionQuery,
+} from 'graphql';
 import { ClientError, GraphQLClient, gql } from 'graphql-request';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimClock } from '../../sandbox/sim-kit';
-import { WEBEX_SCHEMA_PATH, WebexSimulator, type WebexAttendee } from '../../sandbox/webex';
+import {
+  WEBEX_REDUCED_SCHEMA_PATH,
+  WEBEX_SCHEMA_PATH,
+  WebexSimulator,
+  encodeCursor,
+  type WebexAttendee,
+} from '../../sandbox/webex';
 
 const TOKEN = 'sk_test_venue_sync';
 
@@ -114,7 +125,7 @@ describe('Class: WebexSimulator', () => {
   }
 
   describe('Method: eventsConnection', () => {
-    it('pages events with base64 [n] cursors', async () => {
+    it('pages events with base64 [id] cursors', async () => {
       // Prepare
       const ids = ['Spring Gala', 'Summer Expo', 'Autumn Summit', 'Winter Ball', 'Café Night'].map((name) =>
         sim.addEvent({ name, startDate: '2026-12-01T18:00:00Z' }),
@@ -132,8 +143,13 @@ describe('Class: WebexSimulator', () => {
       });
 
       // Assess
-      expect(first.eventsConnection.edges.map((edge) => edge.cursor)).toEqual(['WzFd', 'WzJd']);
-      expect(first.eventsConnection.pageInfo).toEqual({ endCursor: 'WzJd', hasNextPage: true });
+      const cursorOf = (id: number | undefined): string =>
+        Buffer.from(JSON.stringify([id])).toString('base64');
+      expect(first.eventsConnection.edges.map((edge) => edge.cursor)).toEqual([
+        cursorOf(ids[0]),
+        cursorOf(ids[1]),
+      ]);
+      expect(first.eventsConnection.pageInfo).toEqual({ endCursor: cursorOf(ids[1]), hasNextPage: true });
       expect(first.eventsConnection.totalCount).toBe(5);
       expect(last.eventsConnection.pageInfo.hasNextPage).toBe(false);
       const seen = [first, second, last].flatMap((page) =>
@@ -403,19 +419,93 @@ describe('Class: WebexSimulator', () => {
     });
   });
 
-  describe('Method: schema', () => {
-    it('serves the same schema as the shared api-facts file', () => {
+  describe('Method: cursors', () => {
+    it('encodes an id as the official SDK fixtures do', () => {
+      // Assess
+      expect([2, 4, 7, 8].map(encodeCursor)).toEqual(['WzJd', 'WzRd', 'Wzdd', 'Wzhd']);
+    });
+
+    it('resumes after a cursor by id, so people re-issued behind it are served again', async () => {
       // Prepare
-      const shared = fileURLToPath(
-        new URL('../../../shared/api-facts/webex-events.graphql', import.meta.url),
-      );
-      if (!existsSync(shared)) return; // the shared file lives next to the project, not in it
+      const eventId = sim.addEvent({ name: 'Conference' });
+      sim.seedAttendees(eventId, 10);
+      const first = await client.request<AttendeesPage>(ATTENDEES, { eventId, first: 4 });
 
       // Act
-      const print = (path: string): string => printSchema(buildSchema(readFileSync(path, 'utf8')));
+      sim.rollIds(eventId);
+      const rest = await client.request<AttendeesPage>(ATTENDEES, {
+        eventId,
+        first: 100,
+        after: first.attendeesConnection.pageInfo.endCursor,
+      });
+
+      // Assess: every re-issued id is above the saved cursor's id, so the pass serves all 10 again.
+      expect(rest.attendeesConnection.nodes).toHaveLength(10);
+      expect(rest.attendeesConnection.nodes.map((node) => node.id)).toEqual(
+        sim.attendees(eventId).map((attendee) => attendee.id),
+      );
+    });
+  });
+
+  describe('Method: schema', () => {
+    it('answers introspection with the schema in sandbox/webex/schema.graphql', async () => {
+      // Act
+      const result = await client.request<IntrospectionQuery>(getIntrospectionQuery());
 
       // Assess
-      expect(print(WEBEX_SCHEMA_PATH)).toBe(print(shared));
+      expect(printSchema(buildClientSchema(result))).toBe(
+        printSchema(buildSchema(readFileSync(WEBEX_SCHEMA_PATH, 'utf8'))),
+      );
+    });
+
+    it("serves schema-reduced.graphql with schemaMode 'reduced' and refuses a query naming a missing field", async () => {
+      // Prepare
+      const reduced = new WebexSimulator({ clock, tokens: [TOKEN], schemaMode: 'reduced' });
+      await reduced.start();
+      const reducedClient = new GraphQLClient(reduced.url, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const eventId = reduced.addEvent({ name: 'Conference' });
+      reduced.seedAttendees(eventId, 3);
+
+      try {
+        // Act
+        const introspected = await reducedClient.request<IntrospectionQuery>(getIntrospectionQuery());
+        const refused = await reducedClient
+          .request(ATTENDEES, { eventId, first: 10 })
+          .catch((caught: unknown) => caught);
+        const served = await reducedClient.request<AttendeesPage>(
+          gql`
+            query ($eventId: Int!) {
+              attendeesConnection(eventId: $eventId, first: 10) {
+                nodes {
+                  id
+                  externalId
+                  email
+                  profile {
+                    firstName
+                    lastName
+                  }
+                }
+                pageInfo {
+                  endCursor
+                  hasNextPage
+                }
+              }
+            }
+          `,
+          { eventId },
+        );
+
+        // Assess
+        expect(printSchema(buildClientSchema(introspected))).toBe(
+          printSchema(buildSchema(readFileSync(WEBEX_REDUCED_SCHEMA_PATH, 'utf8'))),
+        );
+        expect(refused).toBeInstanceOf(ClientError);
+        expect((refused as ClientError).response.status).toBe(200);
+        expect(JSON.stringify((refused as ClientError).response.errors)).toMatch(/company/);
+        expect(served.attendeesConnection.nodes).toHaveLength(3);
+      } finally {
+        await reduced.close();
+      }
     });
   });
 });

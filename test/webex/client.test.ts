@@ -1,7 +1,8 @@
-/** WebexClient against the simulator: token errors, unknown events, zod-parsed pages. */
+/** WebexClient against the simulator: token errors, unknown events, zod-parsed pages, endpoint by token. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthError, PermanentApiError, createApiCaller } from '../../shared/rate-limit';
-import { WebexClient } from '../../shared/webex/client';
+import { WebexClient, webexApiUrl } from '../../shared/webex/client';
+import { WEBEX_FIELDS } from '../../shared/webex/fields';
 import { WebexSimulator } from '../../sandbox/webex';
 import { WEBEX_TOKEN } from './world';
 
@@ -29,15 +30,15 @@ describe('Class: WebexClient', () => {
 
     // Act
     const events = await client.listEvents();
-    const first = await client.attendeesPage(eventId, undefined, 20);
-    const second = await client.attendeesPage(eventId, first.endCursor, 20);
+    const first = await client.attendeesPage(eventId, undefined, 20, WEBEX_FIELDS);
+    const second = await client.attendeesPage(eventId, first.endCursor, 20, WEBEX_FIELDS);
 
     // Assess
     expect(events.map((event) => event.id)).toEqual([eventId]);
-    expect(first.event.name).toBe('Harbor Summit 2026');
-    expect(first.attendees).toHaveLength(20);
+    expect(first.items[0]?.values['event.name']).toBe('Harbor Summit 2026');
+    expect(first.items).toHaveLength(20);
     expect(first.hasNextPage).toBe(true);
-    expect(second.attendees).toHaveLength(5);
+    expect(second.items).toHaveLength(5);
     expect(second.hasNextPage).toBe(false);
     expect(first.totalCount).toBe(25);
   });
@@ -65,10 +66,43 @@ describe('Class: WebexClient', () => {
     const client = new WebexClient({ token: WEBEX_TOKEN, apiUrl: webex.url }, caller);
 
     // Act
-    const page = client.attendeesPage(999_999, undefined, 10);
+    const page = client.attendeesPage(999_999, undefined, 10, WEBEX_FIELDS);
 
     // Assess
     await expect(page).rejects.toBeInstanceOf(PermanentApiError);
     await expect(page).rejects.toThrow(/RECORD_NOT_FOUND/);
+  });
+
+  it('introspects the schema once per client and counts it as a Webex call', async () => {
+    // Prepare
+    const webex = await start();
+    const eventId = webex.addEvent({ name: 'Harbor Summit 2026' });
+    webex.seedAttendees(eventId, 5);
+    const counting = createApiCaller({ hubspotTenSecondLimit: 100, timeScale: 50 });
+    const bodies: string[] = [];
+    const recording: typeof fetch = (input, init) => {
+      bodies.push(typeof init?.body === 'string' ? init.body : '');
+      return fetch(input, init);
+    };
+    const client = new WebexClient({ token: WEBEX_TOKEN, apiUrl: webex.url, fetch: recording }, counting);
+
+    // Act
+    await client.readableFields(WEBEX_FIELDS);
+    await client.attendeesPage(eventId, undefined, 10, WEBEX_FIELDS);
+    await client.listEventIds();
+
+    // Assess
+    expect(bodies.filter((body) => body.includes('__schema'))).toHaveLength(1);
+    expect(bodies).toHaveLength(3);
+    expect(counting.stats().calls.webex).toBe(3);
+    await counting.close();
+  });
+
+  it('picks the endpoint by token unless WEBEX_API_URL is set', () => {
+    // Assess
+    expect(webexApiUrl('sk_live_abc')).toBe('https://public.api.socio.events/graphql');
+    expect(webexApiUrl('sk_test_abc')).toBe('https://public.sandbox-api.socio.events/graphql');
+    expect(webexApiUrl('anything-else')).toBe('https://public.sandbox-api.socio.events/graphql');
+    expect(webexApiUrl('sk_live_abc', 'http://127.0.0.1:9/graphql')).toBe('http://127.0.0.1:9/graphql');
   });
 });

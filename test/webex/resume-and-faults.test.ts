@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { LabelResolutionError } from '../../shared/schema';
+import type { WebexSourcePort } from '../../shared/sync/ports';
 import { normalizeEmail } from '../../shared/webex/fields';
 import { DEMO_FIELD_MAP, WEBEX_TOKEN, WebexWorld, peopleWithEmail } from './world';
 
@@ -24,25 +25,29 @@ describe('Function: syncWebex (resume and faults)', () => {
     const eventId = w.webex.addEvent({ name: 'Harbor Summit 2026' });
     w.webex.seedAttendees(eventId, 1_000);
     const people = peopleWithEmail(w.webex, [eventId]);
-    let pagesRead = 0;
-    const countingPages = {
-      listEvents: () => w.webexClient.listEvents(),
-      attendeesPage: async (id: number, after: string | undefined, first: number) => {
-        pagesRead += 1;
-        return w.webexClient.attendeesPage(id, after, first);
+    // Pages handed to the engine (counted at the port, so the stop point does not depend on when the
+    // read-ahead request happens to leave).
+    let pagesYielded = 0;
+    const countingPages: WebexSourcePort = {
+      readableFields: (fields) => w.webexClient.readableFields(fields),
+      listEventIds: () => w.webexClient.listEventIds(),
+      attendeePages: async function* (id, after, request) {
+        for await (const page of w.webexClient.attendeePages(id, after, request)) {
+          pagesYielded += 1;
+          yield page;
+        }
       },
     };
 
-    // Act: the "Lambda" runs out of time once a 5th page was requested (4 pages synced; the 5th,
-    // read ahead while the 4th was synced, is discarded), then a second run finishes.
+    // Act: the "Lambda" runs out of time once 4 pages were synced (the 5th, read ahead, is dropped),
+    // then a second run finishes.
     const first = await w.sync({
       webex: countingPages,
       eventIds: [eventId],
-      remainingMs: () => (pagesRead >= 5 ? 1_000 : 900_000),
+      remainingMs: () => (pagesYielded >= 4 ? 1_000 : 900_000),
     });
     const upsertedFirst = w.hubspotPort.upserted.length;
     const checkpoint = await w.store.loadCheckpoint(`WEBEX#${eventId}`, z.object({ after: z.string() }));
-    pagesRead = 0;
     const second = await w.sync({ webex: countingPages, eventIds: [eventId] });
 
     // Assess

@@ -278,3 +278,75 @@ describe('Class: TripleseatSimulator', () => {
     });
   });
 });
+
+describe('Class: TripleseatSimulator OAuth 2.0 token endpoint', () => {
+  const client = { clientId: 'cid', clientSecret: 'csecret' };
+  let clock: SimClock;
+  let sim: TripleseatSimulator;
+
+  beforeEach(async () => {
+    clock = SimClock.manual();
+    sim = new TripleseatSimulator({
+      clock,
+      accounts: [{ venueId: 'venue-a', publicKey: 'pk_a', oauthClient: client }],
+      accessTokenLifetimeSeconds: 60,
+    });
+    await sim.start();
+  });
+
+  afterEach(async () => {
+    await sim.close();
+  });
+
+  const token = (form: Record<string, string>) =>
+    fetch(`${sim.url}/oauth2/token`, { method: 'POST', body: new URLSearchParams(form) });
+  const search = (accessToken: string) =>
+    fetch(`${sim.url}/v1/leads/search.json?query=x`, { headers: { authorization: `Bearer ${accessToken}` } });
+
+  it('rotates: the old refresh token works until the new access token is used, then is refused', async () => {
+    // Prepare
+    const { accessToken: oldAccess, refreshToken: oldRefresh } = sim.grantOauth('venue-a');
+    const refresh = {
+      grant_type: 'refresh_token',
+      refresh_token: oldRefresh,
+      client_id: 'cid',
+      client_secret: 'csecret',
+    };
+
+    // Act
+    const first = (await (await token(refresh)).json()) as { access_token: string; expires_in: number };
+    const beforeUse = await token(refresh); // a racing refresher with the same token
+    const used = await search(first.access_token);
+    const afterUse = await token(refresh);
+    const oldAccessAfter = await search(oldAccess);
+    clock.advance(60_000);
+    const expired = await search(first.access_token);
+
+    // Assess
+    expect(first.expires_in).toBe(60);
+    expect(beforeUse.status).toBe(200);
+    expect(used.status).toBe(200);
+    expect(afterUse.status).toBe(400);
+    expect(await afterUse.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(oldAccessAfter.status).toBe(401);
+    expect(expired.status).toBe(401);
+    expect(await expired.json()).toMatchObject({
+      error: 'invalid_token',
+      error_description: 'The access token expired.',
+    });
+  });
+
+  it('refuses an unknown client with 401 invalid_client', async () => {
+    // Act
+    const response = await token({
+      grant_type: 'refresh_token',
+      refresh_token: 'x',
+      client_id: 'cid',
+      client_secret: 'wrong',
+    });
+
+    // Assess
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: 'invalid_client' });
+  });
+});

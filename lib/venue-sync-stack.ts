@@ -65,6 +65,7 @@ export class VenueSyncStack extends Stack {
       (venue) =>
         new VenuePoller(this, `Venue-${venue.id}`, {
           venue,
+          otherVenueFlagLabels: config.venues.filter((v) => v.id !== venue.id).map((v) => v.syncFlagLabel),
           table: this.table,
           alarmAction: alarms.action,
           importExistingSecret: existing.has(venue.secretName),

@@ -62,6 +62,8 @@ export const PollerEnvSchema = CommonEnvSchema.extend({
   TRIPLESEAT_LEAD_FORM_ID: optionalText,
   TRIPLESEAT_LOCATION_ID: optionalText,
   TRIPLESEAT_BASE_URI: z.url().default('https://api.tripleseat.com'),
+  /** JSON array: every other venue's syncFlagLabel, so this venue refuses a checkbox one of them names. */
+  OTHER_VENUE_FLAG_LABELS: jsonOf(z.array(z.string().min(1))).optional(),
 });
 export type PollerEnv = z.infer<typeof PollerEnvSchema>;
 

@@ -61,6 +61,7 @@ describe('Construct: VenuePoller', () => {
         'HUBSPOT_DAILY_LIMIT',
         'HUBSPOT_TEN_SECOND_LIMIT',
         'NODE_OPTIONS',
+        'OTHER_VENUE_FLAG_LABELS',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',
         'SECRET_ARN',
@@ -74,6 +75,9 @@ describe('Construct: VenuePoller', () => {
     expect(JSON.parse(env.WRITEBACK_MAP as string)).toEqual(venue.writeBack);
     expect(env.SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^Venuevenuea.*Secret/) });
     expect(env.SYNC_FLAG_LABEL).toBe(venue.syncFlagLabel);
+    expect(JSON.parse(env.OTHER_VENUE_FLAG_LABELS as string)).toEqual(
+      appConfig.venues.filter((other) => other.id !== venue.id).map((other) => other.syncFlagLabel),
+    );
   });
 
   it('adds exactly one venue set and changes nothing shared except the dashboard and the webhook map', () => {
@@ -125,6 +129,8 @@ describe('Construct: VenuePoller', () => {
     expect(changed.map((id) => four.json.Resources[id]!.Type).sort()).toEqual([
       'AWS::CloudWatch::Dashboard',
       'AWS::Lambda::Function', // the webhook's VENUE_POLLERS
+      // each existing poller's OTHER_VENUE_FLAG_LABELS gains the new venue's label
+      ...appConfig.venues.map(() => 'AWS::Lambda::Function'),
     ]);
     expect(changed).toContain(
       four.stack.resolve((four.stack.webhook!.fn.node.defaultChild as CfnResource).logicalId),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PollerEnvSchema } from '../../shared/runtime/env';
 import { LabelResolutionError } from '../../shared/schema/resolve-label';
 import { resolveVenueSchema } from '../../shared/sync/venue-schema';
 import { archivedAndRelabelledPortal, flag, portal, property } from './fixtures';
@@ -142,5 +143,38 @@ describe('Function: resolveVenueSchema', () => {
     // Assess
     expect(error.problems[0]?.kind).toBe('type_mismatch');
     expect(error.message).toContain('the venue flag must be a HubSpot checkbox');
+  });
+});
+
+describe('Env: OTHER_VENUE_FLAG_LABELS', () => {
+  const pollerEnv = {
+    TABLE_NAME: 't',
+    VENUE_ID: 'venue-a',
+    SYNC_FLAG_LABEL: 'Tripleseat Sync - Venue A',
+    FIELD_MAP: '{"first_name":"First Name"}',
+  };
+
+  it('parses a JSON array of labels, and is optional', () => {
+    // Act
+    const withLabels = PollerEnvSchema.safeParse({
+      ...pollerEnv,
+      OTHER_VENUE_FLAG_LABELS: '["Tripleseat Sync - Venue B","Tripleseat Sync - Marina"]',
+    });
+    const without = PollerEnvSchema.safeParse(pollerEnv);
+
+    // Assess
+    expect(withLabels.data?.OTHER_VENUE_FLAG_LABELS).toEqual([
+      'Tripleseat Sync - Venue B',
+      'Tripleseat Sync - Marina',
+    ]);
+    expect(without.success && without.data.OTHER_VENUE_FLAG_LABELS).toBeUndefined();
+  });
+
+  it('refuses anything but an array of non-empty strings', () => {
+    // Act
+    const parsed = PollerEnvSchema.safeParse({ ...pollerEnv, OTHER_VENUE_FLAG_LABELS: '{"b":"x"}' });
+
+    // Assess
+    expect(parsed.success).toBe(false);
   });
 });

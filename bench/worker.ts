@@ -1,11 +1,21 @@
 /** Runs one side's scenarios (ours or naive) in its own process and prints the results as JSON. */
 import '../shared/runtime/local-node';
+import { VirtualTime } from '../sandbox/virtual-time';
 import { LATENCY_MS, plans, type SidePlan } from './plan';
 import { progress } from './harness';
 import { naiveSearchCapProbe, pollerDrain, webexDrain, webexResyncs, type Side } from './scenarios';
 import { WEBEX_TIMEOUT_MS } from './harness';
 
 export async function runSide(side: Side, quick: boolean) {
+  const time = VirtualTime.install();
+  try {
+    return await runScenarios(side, quick);
+  } finally {
+    time.uninstall();
+  }
+}
+
+async function runScenarios(side: Side, quick: boolean) {
   const plan: SidePlan = plans(quick)[side];
   const at = (timeScale: number) => ({ timeScale, latencyMs: LATENCY_MS });
   progress(
@@ -44,4 +54,4 @@ export async function runSide(side: Side, quick: boolean) {
   return { side, plan, pollerCalls, webex, webexDrain: webexDrainResult, drain, capProbe };
 }
 
-export type SideResult = Awaited<ReturnType<typeof runSide>>;
+export type SideResult = Awaited<ReturnType<typeof runScenarios>>;

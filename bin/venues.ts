@@ -15,6 +15,8 @@ const contactFields = {
 } as const;
 
 export const appConfig: AppConfigInput = {
+  // Alarm subscribers (docs/runbook.md "Alarms"): alarmEmails: ['ops@example.com'], and optionally
+  // alarmTopicArn: a chat channel's SNS topic. A new venue is paused until it says `enabled: true`.
   venues: [
     {
       id: 'venue-a',
@@ -22,6 +24,7 @@ export const appConfig: AppConfigInput = {
       syncFlagLabel: 'Tripleseat Sync - Venue A',
       fieldMap: { ...contactFields, additional_information: ['Event Notes'] },
       secretName: 'venue-sync/venue-a',
+      enabled: true,
       writeBack: {
         status: 'Tripleseat Status - Venue A',
         leadId: 'Tripleseat Lead ID - Venue A',
@@ -34,6 +37,7 @@ export const appConfig: AppConfigInput = {
       syncFlagLabel: 'Tripleseat Sync - Venue B',
       fieldMap: { ...contactFields, additional_information: ['Event Notes'] },
       secretName: 'venue-sync/venue-b',
+      enabled: true,
       writeBack: { status: 'Tripleseat Status - Venue B' },
     },
     {
@@ -43,8 +47,8 @@ export const appConfig: AppConfigInput = {
       // The marina books by boat: the brand travels in the lead's notes as "Boat Brand: X".
       fieldMap: { ...contactFields, additional_information: ['Event Notes', 'Boat Brand'] },
       secretName: 'venue-sync/marina',
+      enabled: true,
       tripleseatLocationId: '3',
-      writeBack: { status: 'Tripleseat Status - Marina' },
     },
   ],
   webex: {

@@ -13,7 +13,7 @@ import type { VenuePoller } from './venue-poller';
 export interface HubSpotWebhookProps {
   /** Secret holding `{hubspotAppSecret}` (the HubSpot app's client secret, for signature v3). */
   readonly secretName: string;
-  readonly alarmAction: cloudwatch.IAlarmAction;
+  readonly alarmActions: readonly cloudwatch.IAlarmAction[];
   /** Import the secret by name instead of creating it. @default false */
   readonly importExistingSecret?: boolean;
   /** Prefix of physical names. @default - the stack name */
@@ -55,19 +55,27 @@ export class HubSpotWebhook extends Construct {
     this.secret.grantRead(this.fn);
 
     this.url = this.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
-    new FunctionAlarms(this, 'Alarms', { fn: this.fn, label: 'HubSpot webhook', action: props.alarmAction });
+    new FunctionAlarms(this, 'Alarms', {
+      fn: this.fn,
+      label: 'HubSpot webhook',
+      actions: props.alarmActions,
+    });
     new CfnOutput(this, 'Url', {
       description: 'HubSpot webhook target URL (app settings > Webhooks > Target URL)',
       value: this.url.url,
-    });
+    }).overrideLogicalId('HubSpotWebhookUrl');
     new CfnOutput(this, 'SecretName', {
       description: 'HubSpot webhook: fill this secret with JSON {hubspotAppSecret}',
       value: props.secretName,
-    });
+    }).overrideLogicalId('HubSpotWebhookSecretName');
   }
 
-  /** Lets the webhook trigger this venue's poller (and no other function). */
+  /**
+   * Lets the webhook trigger this venue's poller (and no other function). A paused venue gets no route:
+   * a tick on its checkbox waits, like its schedule, until the venue is enabled.
+   */
   addPoller(poller: VenuePoller): void {
+    if (!poller.enabled) return;
     this.pollers[poller.venueId] = { flagLabel: poller.flagLabel, functionName: poller.functionName };
     new iam.Policy(this, `Invoke-${poller.venueId}`, {
       roles: [this.fn.executionRole],

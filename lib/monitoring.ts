@@ -13,15 +13,24 @@ import { METRIC_NAMES, METRICS_NAMESPACE } from '../shared/observability/metric-
 export interface AlarmTopicProps {
   /** E-mail addresses subscribed to every alarm. @default - none (subscribe later) */
   readonly emails?: readonly string[];
+  /**
+   * An existing SNS topic, in the stack's region, that every alarm notifies as well (e.g. the topic a
+   * chat channel listens on). CloudWatch publishes to it directly, so if it is KMS-encrypted its key
+   * must let `cloudwatch.amazonaws.com` use it. @default - none
+   */
+  readonly extraTopicArn?: string;
 }
 
 /**
  * The one SNS topic every alarm notifies: encrypted with its own rotating KMS key (the AWS managed SNS
- * key does not let CloudWatch publish), HTTPS-only publishing (enforceSSL).
+ * key does not let CloudWatch publish), HTTPS-only publishing (enforceSSL). Optionally every alarm also
+ * notifies an existing topic (a chat channel): an SNS topic cannot subscribe to another topic, so that
+ * is a second alarm action rather than a subscription.
  */
 export class AlarmTopic extends Construct {
   readonly topic: sns.Topic;
-  readonly action: cwActions.SnsAction;
+  /** Every alarm's actions: this topic, then the extra topic if any. */
+  readonly actions: readonly cloudwatch.IAlarmAction[];
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps = {}) {
     super(scope, id);
@@ -46,8 +55,16 @@ export class AlarmTopic extends Construct {
     for (const email of props.emails ?? []) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(email));
     }
-    this.action = new cwActions.SnsAction(this.topic);
+    const extra = props.extraTopicArn
+      ? [new cwActions.SnsAction(sns.Topic.fromTopicArn(this, 'ExtraTopic', props.extraTopicArn))]
+      : [];
+    this.actions = [new cwActions.SnsAction(this.topic), ...extra];
   }
+}
+
+/** Adds every action to the alarm (an alarm takes up to five per state). */
+function notify(alarm: cloudwatch.Alarm, actions: readonly cloudwatch.IAlarmAction[]): void {
+  alarm.addAlarmAction(...actions);
 }
 
 /** What a scheduled sync exposes to its alarms and its dashboard row. */
@@ -64,7 +81,12 @@ export interface MonitoredSync {
 
 export interface SyncAlarmsProps {
   readonly sync: MonitoredSync;
-  readonly action: cloudwatch.IAlarmAction;
+  readonly actions: readonly cloudwatch.IAlarmAction[];
+  /**
+   * The schedule is disabled (a paused venue): no runs is then expected, so `NoSuccessfulRun` keeps its
+   * state but notifies nobody. @default false
+   */
+  readonly paused?: boolean;
   /** Intervals without a `SuccessfulRun` before alarming. @default 3 */
   readonly staleAfterIntervals?: number;
   /** Rejected / flagged records in an hour, percent, above which to alarm. @default 20 */
@@ -99,7 +121,7 @@ export class SyncAlarms extends Construct {
         ...alarmProps,
         alarmDescription: `${sync.label}: ${what}`,
       });
-      alarm.addAlarmAction(props.action);
+      notify(alarm, props.actions);
       this.alarms.push(alarm);
     };
 
@@ -140,6 +162,7 @@ export class SyncAlarms extends Construct {
       evaluationPeriods: stale,
       datapointsToAlarm: stale,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      actionsEnabled: !props.paused,
     });
     const hour = Duration.hours(1);
     add('RejectedRate', `more than ${props.rejectedRatePercent ?? 20}% of records rejected in an hour.`, {
@@ -172,7 +195,7 @@ export class FunctionAlarms extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { fn: lambda.IFunction; label: string; action: cloudwatch.IAlarmAction },
+    props: { fn: lambda.IFunction; label: string; actions: readonly cloudwatch.IAlarmAction[] },
   ) {
     super(scope, id);
     const period = Duration.minutes(5);
@@ -188,8 +211,90 @@ export class FunctionAlarms extends Construct {
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-      alarm.addAlarmAction(props.action);
+      notify(alarm, props.actions);
     }
+  }
+}
+
+export interface VenueAlarmsProps {
+  /** The venue's poller (its metric dimensions carry `venue`). */
+  readonly sync: MonitoredSync;
+  readonly actions: readonly cloudwatch.IAlarmAction[];
+  /** Intervals a request may wait for a decision before alarming. @default 2 */
+  readonly oldestWaitingIntervals?: number;
+}
+
+/**
+ * The alarms only a venue poller has, each on a metric the poller publishes once per run:
+ * - `Quarantined`: any request parked for `venue-sync replay` (the contact's status says the team has
+ *   been alerted; this alarm is that alert).
+ * - `TripleseatAuthFailed`: Tripleseat refused the venue's OAuth token or its refresh, so the lookup that
+ *   prevents duplicate leads cannot run until someone issues a new token.
+ * - `OldestWaiting`: a ticked contact has waited longer than N intervals for a decision (stuck backlog,
+ *   budget exhausted, a lease that never expires).
+ * Silence is not breaching here: `NoSuccessfulRun` already alarms when the poller does not run.
+ */
+export class VenueAlarms extends Construct {
+  readonly quarantined: cloudwatch.Alarm;
+  readonly tripleseatAuthFailed: cloudwatch.Alarm;
+  readonly oldestWaiting: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: VenueAlarmsProps) {
+    super(scope, id);
+    const { sync } = props;
+    const metric = (metricName: string, statistic: string) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: sync.metricDimensions,
+        statistic,
+        period: sync.interval,
+      });
+    const alarm = (
+      alarmId: string,
+      what: string,
+      alarmProps: Pick<cloudwatch.AlarmProps, 'metric' | 'threshold' | 'comparisonOperator'>,
+    ) => {
+      const created = new cloudwatch.Alarm(this, alarmId, {
+        ...alarmProps,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: `${sync.label}: ${what}`,
+      });
+      notify(created, props.actions);
+      return created;
+    };
+
+    this.quarantined = alarm(
+      'Quarantined',
+      'requests were quarantined. Run `venue-sync status <venue>`, fix the cause, then `venue-sync replay <venue>`.',
+      {
+        metric: metric(METRIC_NAMES.recordsQuarantined, 'Sum'),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      },
+    );
+    this.tripleseatAuthFailed = alarm(
+      'TripleseatAuthFailed',
+      'Tripleseat refused the OAuth token or its refresh. Have a Tripleseat admin issue a new token, ' +
+        'store it in the venue secret, then run `venue-sync doctor <venue>`.',
+      {
+        metric: metric(METRIC_NAMES.tripleseatAuthFailed, 'Sum'),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      },
+    );
+    const intervals = props.oldestWaitingIntervals ?? 2;
+    this.oldestWaiting = alarm(
+      'OldestWaiting',
+      `a ticked contact has waited more than ${intervals} intervals for a decision. ` +
+        'Run `venue-sync status <venue>` (backlog, lease, HubSpot budget).',
+      {
+        metric: metric(METRIC_NAMES.oldestWaitingSeconds, 'Maximum'),
+        threshold: intervals * sync.interval.toSeconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      },
+    );
   }
 }
 
@@ -279,6 +384,36 @@ export class OperationsDashboard extends Construct {
           custom(METRIC_NAMES.apiCallsWebex, 'Webex'),
         ],
         right: [custom(METRIC_NAMES.rateLimitedAnswers, '429s')],
+      }),
+    );
+  }
+
+  /** A venue's latency row: how long ticked contacts wait, and how long a tick takes to become a lead. */
+  addVenueLatencyRow(sync: MonitoredSync): void {
+    const seconds = (metricName: string, label: string, statistic: string) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: sync.metricDimensions,
+        statistic,
+        period: sync.interval,
+        label,
+      });
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Oldest waiting request (s)',
+        width: 12,
+        height: 4,
+        left: [seconds(METRIC_NAMES.oldestWaitingSeconds, 'oldest waiting', 'Maximum')],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Tick to lead (s)',
+        width: 12,
+        height: 4,
+        left: [
+          seconds(METRIC_NAMES.tickToLeadSeconds, 'p50', 'p50'),
+          seconds(METRIC_NAMES.tickToLeadSeconds, 'p95', 'p95'),
+        ],
       }),
     );
   }

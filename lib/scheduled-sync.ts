@@ -98,7 +98,15 @@ export interface ScheduledSyncProps {
   /** Physical names, so operators and the CLI find them. @default - generated */
   readonly functionName?: string;
   readonly scheduleName?: string;
-  readonly alarmAction: cloudwatch.IAlarmAction;
+  readonly alarmActions: readonly cloudwatch.IAlarmAction[];
+  /** Whether the schedule ticks; a disabled one keeps every resource, paused. @default true */
+  readonly enabled?: boolean;
+  /**
+   * Logical id prefix of this sync's stack outputs, e.g. `VenueAPoller` gives `VenueAPollerSecretName`
+   * (readable in the console and in `cdk deploy` output, instead of a path plus a hash). Must be unique
+   * in the stack. @default - ids derived from the construct path
+   */
+  readonly outputPrefix?: string;
 }
 
 /**
@@ -126,11 +134,13 @@ export class ScheduledSync extends Construct implements MonitoredSync {
   readonly interval: Duration;
   readonly metricDimensions: Record<string, string>;
   readonly alarms: SyncAlarms;
+  readonly enabled: boolean;
 
   constructor(scope: Construct, id: string, props: ScheduledSyncProps) {
     super(scope, id);
     const stack = Stack.of(this);
     this.label = props.label;
+    this.enabled = props.enabled ?? true;
     this.interval = Duration.minutes(props.intervalMinutes);
     this.metricDimensions = { service: props.serviceName, ...props.extraMetricDimensions };
 
@@ -189,6 +199,7 @@ export class ScheduledSync extends Construct implements MonitoredSync {
       scheduleName,
       description: `venue-sync: ${props.label} every ${props.intervalMinutes} min`,
       schedule: scheduler.ScheduleExpression.rate(this.interval),
+      enabled: this.enabled,
       target: new targets.LambdaInvoke(this.fn, {
         role: this.scheduleRole,
         deadLetterQueue: this.scheduleDeadLetterQueue,
@@ -204,18 +215,26 @@ export class ScheduledSync extends Construct implements MonitoredSync {
         'no other function is reachable.',
     });
 
-    this.alarms = new SyncAlarms(this, 'Alarms', { sync: this, action: props.alarmAction });
+    this.alarms = new SyncAlarms(this, 'Alarms', {
+      sync: this,
+      actions: props.alarmActions,
+      paused: !this.enabled,
+    });
 
-    new CfnOutput(this, 'FunctionName', {
+    const functionOutput = new CfnOutput(this, 'FunctionName', {
       description: `${props.label}: Lambda function`,
       value: this.fn.functionName,
     });
-    new CfnOutput(this, 'SecretName', {
+    const secretOutput = new CfnOutput(this, 'SecretName', {
       description: props.secret.importExisting
         ? `${props.label}: imported secret`
         : `${props.label}: fill this secret with JSON {${props.secret.keys.join(', ')}` +
           `${props.secret.optionalKeys?.length ? `, ${props.secret.optionalKeys.map((k) => `${k}?`).join(', ')}` : ''}}`,
       value: props.secret.secretName,
     });
+    if (props.outputPrefix) {
+      functionOutput.overrideLogicalId(`${props.outputPrefix}FunctionName`);
+      secretOutput.overrideLogicalId(`${props.outputPrefix}SecretName`);
+    }
   }
 }

@@ -1,29 +1,25 @@
 import { Stack, Tags } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { VenueAlarms } from './monitoring';
 import type { VenueConfig } from '../shared/config/app-config';
 import { METRIC_DIMENSIONS, SERVICE_NAMES } from '../shared/observability/metric-names';
 import { type ReconciliationTable, TablePartitions } from './reconciliation-table';
 import { ScheduledSync } from './scheduled-sync';
 import { HANDLER_ENTRIES } from './sync-function';
 
-/** The JSON keys of a venue's secret (DESIGN.md section 3). */
+/** The JSON keys of a venue's secret (docs/runbook.md, "Fill and rotate a secret"). */
 export const VENUE_SECRET_KEYS = ['hubspotToken', 'tripleseatPublicKey'] as const;
 export const VENUE_SECRET_OPTIONAL_KEYS = ['tripleseatOauthToken'] as const;
 
 export interface VenuePollerProps {
   readonly venue: VenueConfig;
   readonly table: ReconciliationTable;
-  readonly alarmAction: cloudwatch.IAlarmAction;
+  readonly alarmActions: readonly cloudwatch.IAlarmAction[];
   /** HubSpot burst limit per 10 s of the private app. */
   readonly hubspotTenSecondLimit: number;
   /** HubSpot daily call budget of the portal. */
   readonly hubspotDailyLimit: number;
-  /**
-   * Every other venue's syncFlagLabel; the poller refuses a checkbox one of them names.
-   * @default [] - no other venues
-   */
-  readonly otherVenueFlagLabels?: readonly string[];
   /** Import the venue's secret by name instead of creating it. @default false */
   readonly importExistingSecret?: boolean;
   /** Prefix of physical names. @default - the stack name */
@@ -41,7 +37,10 @@ export class VenuePoller extends Construct {
 
   readonly venueId: string;
   readonly flagLabel: string;
+  /** Whether its schedule ticks (`enabled` in the config; a venue is paused unless it says true). */
+  readonly enabled: boolean;
   readonly sync: ScheduledSync;
+  readonly venueAlarms: VenueAlarms;
 
   constructor(scope: Construct, id: string, props: VenuePollerProps) {
     super(scope, id);
@@ -49,6 +48,7 @@ export class VenuePoller extends Construct {
     const prefix = props.namePrefix ?? Stack.of(this).stackName;
     this.venueId = venue.id;
     this.flagLabel = venue.syncFlagLabel;
+    this.enabled = venue.enabled ?? false;
     const functionName = `${prefix}-${venue.id}-poller`;
     if (functionName.length > 64) {
       throw new Error(
@@ -76,11 +76,12 @@ export class VenuePoller extends Construct {
         optionalKeys: VENUE_SECRET_OPTIONAL_KEYS,
         importExisting: props.importExistingSecret,
       },
-      alarmAction: props.alarmAction,
+      alarmActions: props.alarmActions,
+      enabled: this.enabled,
+      outputPrefix: `${VenuePoller.outputIdOf(venue.id)}Poller`,
       environment: {
         VENUE_ID: venue.id,
         SYNC_FLAG_LABEL: venue.syncFlagLabel,
-        OTHER_VENUE_FLAG_LABELS: JSON.stringify(props.otherVenueFlagLabels ?? []),
         FIELD_MAP: JSON.stringify(venue.fieldMap),
         ...(venue.writeBack ? { WRITEBACK_MAP: JSON.stringify(venue.writeBack) } : {}),
         ...(venue.tripleseatLeadFormId ? { TRIPLESEAT_LEAD_FORM_ID: venue.tripleseatLeadFormId } : {}),
@@ -89,7 +90,16 @@ export class VenuePoller extends Construct {
         HUBSPOT_DAILY_LIMIT: String(props.hubspotDailyLimit),
       },
     });
+    this.venueAlarms = new VenueAlarms(this, 'VenueAlarms', { sync: this.sync, actions: props.alarmActions });
     Tags.of(this).add('venue', venue.id);
+  }
+
+  /** The venue id as a logical-id word: `venue-a` -> `VenueA` (outputs `VenueAPollerSecretName`, ...). */
+  static outputIdOf(venueId: string): string {
+    return venueId
+      .split('-')
+      .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+      .join('');
   }
 
   get functionName(): string {

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Tags, Token } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { type AppConfig, ConfigError, validateAppConfig } from '../shared/config/app-config';
@@ -16,7 +16,7 @@ export interface VenueSyncStackProps extends StackProps {
    * @default - every secret is created by the stack
    */
   readonly existingSecretNames?: readonly string[];
-  /** E-mail addresses subscribed to the alarm topic. @default - none */
+  /** E-mail addresses subscribed to the alarm topic, besides the config's `alarmEmails`. @default - none */
   readonly alarmEmails?: readonly string[];
   /** Customer managed key for the table. @default - AWS managed key */
   readonly tableEncryptionKey?: kms.IKey;
@@ -42,17 +42,21 @@ export class VenueSyncStack extends Stack {
       ...(config.webhookSecretName ? [config.webhookSecretName] : []),
     ]);
     const unknown = [...existing].filter((name) => !known.has(name));
-    if (unknown.length > 0) {
-      throw new ConfigError(
-        unknown.map(
-          (name) => `existingSecretNames: '${name}' is not a secret of any venue, webex or webhook`,
-        ),
-      );
-    }
+    const problems = [
+      ...unknown.map(
+        (name) => `existingSecretNames: '${name}' is not a secret of any venue, webex or webhook`,
+      ),
+      ...outputIdClashes(config),
+      ...alarmTopicRegionProblems(config.alarmTopicArn, this.region),
+    ];
+    if (problems.length > 0) throw new ConfigError(problems);
     Tags.of(this).add('app', 'venue-sync');
 
     this.table = new ReconciliationTable(this, 'Reconciliation', { encryptionKey: props.tableEncryptionKey });
-    const alarms = new AlarmTopic(this, 'Alarms', { emails: props.alarmEmails });
+    const alarms = new AlarmTopic(this, 'Alarms', {
+      emails: [...new Set([...(config.alarmEmails ?? []), ...(props.alarmEmails ?? [])])],
+      extraTopicArn: config.alarmTopicArn,
+    });
     const dashboard = new OperationsDashboard(this, 'Operations', {
       dashboardName: `${this.stackName}-operations`,
     });
@@ -67,18 +71,21 @@ export class VenueSyncStack extends Stack {
           venue,
           otherVenueFlagLabels: config.venues.filter((v) => v.id !== venue.id).map((v) => v.syncFlagLabel),
           table: this.table,
-          alarmAction: alarms.action,
+          alarmActions: alarms.actions,
           importExistingSecret: existing.has(venue.secretName),
           ...hubspotLimits,
         }),
     );
-    for (const poller of this.pollers) dashboard.addSyncRow(poller.sync);
+    for (const poller of this.pollers) {
+      dashboard.addSyncRow(poller.sync);
+      dashboard.addVenueLatencyRow(poller.sync);
+    }
 
     if (config.webex) {
       this.webex = new WebexSync(this, 'Webex', {
         webex: config.webex,
         table: this.table,
-        alarmAction: alarms.action,
+        alarmActions: alarms.actions,
         importExistingSecret: existing.has(config.webex.secretName),
         ...hubspotLimits,
       });
@@ -88,7 +95,7 @@ export class VenueSyncStack extends Stack {
     if (config.webhookSecretName) {
       const webhook = new HubSpotWebhook(this, 'HubSpotWebhook', {
         secretName: config.webhookSecretName,
-        alarmAction: alarms.action,
+        alarmActions: alarms.actions,
         importExistingSecret: existing.has(config.webhookSecretName),
       });
       for (const poller of this.pollers) webhook.addPoller(poller);
@@ -102,4 +109,30 @@ export class VenueSyncStack extends Stack {
     });
     new CfnOutput(this, 'DashboardUrl', { value: dashboard.url, description: 'CloudWatch dashboard' });
   }
+}
+
+/** Venue ids that give the same output ids (`venue-a` and `venueA` both give `VenueAPoller...`). */
+function outputIdClashes(config: AppConfig): string[] {
+  const owners = new Map<string, string>();
+  const problems: string[] = [];
+  for (const venue of config.venues) {
+    const outputId = VenuePoller.outputIdOf(venue.id).toLowerCase();
+    const owner = owners.get(outputId);
+    if (owner !== undefined && owner !== venue.id) {
+      problems.push(
+        `venue '${venue.id}': its stack outputs would share names with venue '${owner}'; choose an id that differs by more than dashes`,
+      );
+    } else owners.set(outputId, venue.id);
+  }
+  return problems;
+}
+
+/** CloudWatch alarms can only notify a topic in their own region. */
+function alarmTopicRegionProblems(topicArn: string | undefined, stackRegion: string): string[] {
+  const topicRegion = topicArn?.split(':')[3];
+  if (topicRegion === undefined || Token.isUnresolved(stackRegion) || topicRegion === stackRegion) return [];
+  return [
+    `alarmTopicArn: the topic is in ${topicRegion} but the stack deploys to ${stackRegion}; CloudWatch alarms ` +
+      `notify topics in their own region only, so use a topic in ${stackRegion}`,
+  ];
 }

@@ -10,7 +10,7 @@ import { HANDLER_ENTRIES } from './sync-function';
 export interface WebexSyncProps {
   readonly webex: WebexConfig;
   readonly table: ReconciliationTable;
-  readonly alarmAction: cloudwatch.IAlarmAction;
+  readonly alarmActions: readonly cloudwatch.IAlarmAction[];
   readonly hubspotTenSecondLimit: number;
   readonly hubspotDailyLimit: number;
   /** Import the secret by name instead of creating it. @default false */
@@ -43,7 +43,8 @@ export class WebexSync extends Construct {
         keys: ['hubspotToken', 'webexToken'],
         importExisting: props.importExistingSecret,
       },
-      alarmAction: props.alarmAction,
+      alarmActions: props.alarmActions,
+      outputPrefix: 'WebexSync',
       environment: {
         WEBEX_EVENT_IDS: props.webex.eventIds.join(','),
         WEBEX_FIELD_MAP: JSON.stringify(props.webex.fieldMap),

@@ -48,6 +48,8 @@ export const VenueConfigSchema = z
     statusWriteBackOptOut: z.string().min(1).optional(),
     /** Poll interval in minutes. @default 5 */
     scheduleMinutes: z.number().int().min(1).max(60).optional(),
+    /** Whether the venue's schedule runs. @default false (a new venue stays paused until doctor passes) */
+    enabled: z.boolean().optional(),
   })
   .strict();
 export type VenueConfig = z.infer<typeof VenueConfigSchema>;
@@ -75,6 +77,13 @@ export const AppConfigSchema = z
     hubspotTenSecondLimit: z.union([z.literal(100), z.literal(190), z.literal(250)]).default(100),
     /** HubSpot daily call budget of the portal. */
     hubspotDailyLimit: z.number().int().positive().default(250_000),
+    /** E-mail addresses subscribed to the alarm topic (each confirms by e-mail). @default - none */
+    alarmEmails: z.array(z.email()).optional(),
+    /** An existing SNS topic (e.g. a chat channel's) every alarm also notifies; same region. */
+    alarmTopicArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'an SNS topic ARN')
+      .optional(),
   })
   .strict();
 export type AppConfig = z.infer<typeof AppConfigSchema>;

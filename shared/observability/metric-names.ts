@@ -54,6 +54,22 @@ export const METRIC_NAMES = {
   apiCallsWebex: 'ApiCallsWebex',
   /** Count of 429 answers this run received, all APIs. */
   rateLimitedAnswers: 'RateLimitedAnswers',
+  /**
+   * Poller only. Count, 1 per run in which Tripleseat refused the venue's OAuth token or its refresh
+   * (401/403 from the token or an OAuth call), else 0. Alarm: >= 1 in an interval (the lead lookup that
+   * prevents duplicates is blind until someone issues a new token).
+   */
+  tripleseatAuthFailed: 'TripleseatAuthFailed',
+  /**
+   * Poller only. Seconds (unit `Seconds`): age of the oldest request still waiting for a decision at the
+   * end of a run, measured from the checkbox tick; 0 when nothing waits. Alarm: maximum > 2 intervals.
+   */
+  oldestWaitingSeconds: 'OldestWaitingSeconds',
+  /**
+   * Poller only. Seconds (unit `Seconds`), one value PER lead created (not a per-run average, so
+   * percentiles stay meaningful): time from the checkbox tick to the Tripleseat lead. Dashboard p50/p95.
+   */
+  tickToLeadSeconds: 'TickToLeadSeconds',
 } as const;
 
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];

@@ -14,7 +14,7 @@ const alarmsUnder = (b: Built, ids: Set<string>) =>
   [...ids].map((id) => b.json.Resources[id]!).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
 
 describe('Monitoring', () => {
-  it('gives every venue its seven alarms, all notifying the one topic', () => {
+  it('gives every venue its ten alarms, all notifying the one topic', () => {
     // Prepare
     const topicRef = { Ref: expect.stringMatching(/^AlarmsTopic/) };
 
@@ -24,7 +24,7 @@ describe('Monitoring', () => {
     // Assess
     built.template.resourceCountIs('AWS::SNS::Topic', 1);
     for (const alarms of perVenue) {
-      expect(alarms).toHaveLength(7);
+      expect(alarms).toHaveLength(10);
       for (const alarm of alarms) expect(alarm.Properties!.AlarmActions).toEqual([topicRef]);
     }
   });

@@ -58,12 +58,9 @@ describe('Construct: ScheduledSync', () => {
             Condition: {
               StringEquals: {
                 'aws:SourceAccount': '123456789012',
-                'aws:SourceArn': {
-                  'Fn::Join': [
-                    '',
-                    Match.arrayWith([Match.stringLikeRegexp('schedule/default/VenueSync-marina-poll$')]),
-                  ],
-                },
+                // A literal ARN: cdk.json's partition-literals flag resolves the partition of a known region.
+                'aws:SourceArn':
+                  'arn:aws:scheduler:us-east-1:123456789012:schedule/default/VenueSync-marina-poll',
               },
             },
           }),

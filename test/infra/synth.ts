@@ -1,8 +1,11 @@
 /**
- * Test helpers: build the real stack from a config without bundling (context `aws:cdk:bundling-stacks`
- * = []) and read cdk-nag's findings. The built-in CloudFormation schema validation is off here (it
- * costs ~10 s per process); `npx cdk synth` runs it.
+ * Test helpers: build the real stack from a config, with cdk.json's context (the feature flags `cdk
+ * synth` uses) but without bundling (context `aws:cdk:bundling-stacks` = []), and read cdk-nag's
+ * findings. The built-in CloudFormation schema validation is off here (it costs ~8 s per process);
+ * `npx cdk synth` runs it.
  */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -14,6 +17,14 @@ import { addComplianceChecks } from '../../lib/compliance';
 import { VenueSyncStack, type VenueSyncStackProps } from '../../lib/venue-sync-stack';
 
 export const ENV = { account: '123456789012', region: 'us-east-1' };
+
+const CdkJsonSchema = z.object({ context: z.record(z.string(), z.unknown()) });
+
+/** cdk.json's `context` (feature flags and settings), as `cdk synth` passes it to the app. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const text = readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8');
+  return CdkJsonSchema.parse(JSON.parse(text)).context;
+}
 
 export interface Built {
   readonly app: App;
@@ -34,7 +45,10 @@ export function build(
   extra: Partial<Omit<VenueSyncStackProps, 'config'>> = {},
   mutate?: (stack: VenueSyncStack) => void,
 ): Built {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+  const app = new App({
+    context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: false,
+  });
   const stack = new VenueSyncStack(app, 'VenueSync', {
     config: validateAppConfig(config),
     env: ENV,
@@ -77,6 +91,7 @@ export const FOURTH_VENUE = {
     phone_number: 'Phone Number',
   },
   secretName: 'venue-sync/lakeside',
+  enabled: true,
   writeBack: { status: 'Tripleseat Status - Lakeside' },
 };
 

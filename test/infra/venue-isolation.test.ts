@@ -44,7 +44,7 @@ describe('Construct: VenuePoller', () => {
     }
   });
 
-  it('gives the poller the environment of DESIGN.md section 3 and no secret value', () => {
+  it('gives the poller its documented environment and no secret value', () => {
     // Prepare
     const venue = appConfig.venues[0]!;
 
@@ -110,6 +110,9 @@ describe('Construct: VenuePoller', () => {
         'AWS::CloudWatch::Alarm',
         'AWS::CloudWatch::Alarm',
         'AWS::CloudWatch::Alarm',
+        'AWS::CloudWatch::Alarm', // quarantined
+        'AWS::CloudWatch::Alarm', // Tripleseat OAuth refused
+        'AWS::CloudWatch::Alarm', // oldest waiting request
         'AWS::IAM::Policy', // function role policy
         'AWS::IAM::Policy', // scheduler role policy
         'AWS::IAM::Policy', // webhook may invoke this poller

@@ -10,7 +10,7 @@ import { TABLE_KEYS } from '../shared/reconciliation/table-schema';
  * so a venue's poller cannot read or write another venue's ledger even with a bug in the code.
  * They spell the same keys as shared/reconciliation/keys.ts (lib/ may not import it; a test compares).
  *
- * `BUDGET#hubspot#<portal>` is a deviation from DESIGN.md section 4: the HubSpot daily / 10-second call
+ * `BUDGET#hubspot#<portal>` is a deviation from docs/design.md section 4: the HubSpot daily / 10-second call
  * budget is shared by every function of the portal, so it lives in its own partition (items
  * `WINDOW#...` / `DAY#...`) that every function draws from.
  */
@@ -53,7 +53,7 @@ export interface ReconciliationTableProps {
 }
 
 /**
- * The single reconciliation table (DESIGN.md section 4): `pk`/`sk` + GSI `gsi1`, on-demand, point-in-time
+ * The single reconciliation table (docs/design.md section 4): `pk`/`sk` + GSI `gsi1`, on-demand, point-in-time
  * recovery, encrypted, TTL on `expiresAt` (a cost optimisation only; the code checks expiry itself),
  * deletion protection, retained on stack deletion.
  */

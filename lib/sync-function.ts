@@ -98,7 +98,7 @@ export class SyncFunction extends NodejsFunction {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'nodejs22.x is the runtime DESIGN.md section 8 fixes (esbuild target node22, SDK and library pins ' +
+        'nodejs22.x is the runtime docs/design.md section 8 fixes (esbuild target node22, SDK and library pins ' +
         'checked on it); it is supported until 2027-04. Move to nodejs24.x with the toolchain, not alone.',
     });
     Validations.of(role).acknowledge({

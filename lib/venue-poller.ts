@@ -8,7 +8,7 @@ import { type ReconciliationTable, TablePartitions } from './reconciliation-tabl
 import { ScheduledSync } from './scheduled-sync';
 import { HANDLER_ENTRIES } from './sync-function';
 
-/** The JSON keys of a venue's secret (docs/runbook.md, "Fill and rotate a secret"). */
+/** The JSON keys of a venue's secret (docs/design.md section 3; docs/runbook.md). */
 export const VENUE_SECRET_KEYS = ['hubspotToken', 'tripleseatPublicKey'] as const;
 export const VENUE_SECRET_OPTIONAL_KEYS = ['tripleseatOauthToken'] as const;
 

@@ -20,6 +20,11 @@ export interface VenuePollerProps {
   readonly hubspotTenSecondLimit: number;
   /** HubSpot daily call budget of the portal. */
   readonly hubspotDailyLimit: number;
+  /**
+   * Every other venue's syncFlagLabel; the poller refuses a checkbox one of them names.
+   * @default [] - no other venues
+   */
+  readonly otherVenueFlagLabels?: readonly string[];
   /** Import the venue's secret by name instead of creating it. @default false */
   readonly importExistingSecret?: boolean;
   /** Prefix of physical names. @default - the stack name */
@@ -82,6 +87,7 @@ export class VenuePoller extends Construct {
       environment: {
         VENUE_ID: venue.id,
         SYNC_FLAG_LABEL: venue.syncFlagLabel,
+        OTHER_VENUE_FLAG_LABELS: JSON.stringify(props.otherVenueFlagLabels ?? []),
         FIELD_MAP: JSON.stringify(venue.fieldMap),
         ...(venue.writeBack ? { WRITEBACK_MAP: JSON.stringify(venue.writeBack) } : {}),
         ...(venue.tripleseatLeadFormId ? { TRIPLESEAT_LEAD_FORM_ID: venue.tripleseatLeadFormId } : {}),

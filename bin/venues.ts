@@ -49,6 +49,7 @@ export const appConfig: AppConfigInput = {
       secretName: 'venue-sync/marina',
       enabled: true,
       tripleseatLocationId: '3',
+      writeBack: { status: 'Tripleseat Status - Marina' },
     },
   ],
   webex: {

@@ -16,7 +16,7 @@ import {
 } from '../shared/config/app-config';
 import { ApiError, AuthError } from '../shared/rate-limit/errors';
 import { CredentialsError } from '../shared/runtime/credentials';
-import { matchLabels, type LabelMatch } from '../shared/schema';
+import { matchLabels, matchVenueFlag, type LabelMatch } from '../shared/schema';
 import {
   credentialBindingProblem,
   CredentialBindingError,
@@ -310,11 +310,12 @@ async function checkLabels(
       });
     } else checks.push({ role, label: match.label, result: 'problem', message: match.problem.message });
   };
-  record('sync flag', matchLabels([venue.syncFlagLabel], properties, { expectType: ['bool'] })[0]);
+  // Same rules as the poller: the flag and the write-back properties match exactly, fields fuzzily.
+  record('sync flag', matchVenueFlag(venue.syncFlagLabel, properties));
   const fieldLabels = venueFieldLabels(venue);
   matchLabels(fieldLabels, properties).forEach((match) => record('field', match));
   for (const [role, label] of Object.entries(venue.writeBack ?? {})) {
-    if (label) record(`write-back ${role}`, matchLabels([label], properties)[0]);
+    if (label) record(`write-back ${role}`, matchLabels([label], properties, { exactOnly: true })[0]);
   }
   const problems = checks.filter((check) => check.result === 'problem');
   const fuzzy = checks.filter((check) => check.result === 'fuzzy');

@@ -15,7 +15,7 @@ import {
   type LedgerState,
 } from '../shared/reconciliation';
 import { DedupeRecordSchema } from '../shared/reconciliation/ops-records';
-import { matchLabel, type HubSpotProperty } from '../shared/schema';
+import { matchLabel, matchVenueFlag, type HubSpotProperty } from '../shared/schema';
 import { OpsContext, OpsError } from './context';
 import { isoTime, renderTable } from './io';
 
@@ -140,7 +140,7 @@ async function oneVenue(
   if (lastLead !== undefined) status.lastLeadAt = isoTime(lastLead);
 
   if (token && properties) {
-    const flag = matchLabel(venue.syncFlagLabel, properties, { expectType: ['bool'] });
+    const flag = matchVenueFlag(venue.syncFlagLabel, properties);
     if (!flag.ok) status.backlogError = flag.problem.message;
     else {
       try {
@@ -296,8 +296,10 @@ async function currentCheckboxes(
 ): Promise<NonNullable<ContactStatus['hubspot']>> {
   const properties = await admin.listProperties();
   const perVenue = ctx.config.venues.map((venue) => {
-    const flag = matchLabel(venue.syncFlagLabel, properties, { expectType: ['bool'] });
-    const status = venue.writeBack?.status ? matchLabel(venue.writeBack.status, properties) : undefined;
+    const flag = matchVenueFlag(venue.syncFlagLabel, properties);
+    const status = venue.writeBack?.status
+      ? matchLabel(venue.writeBack.status, properties, { exactOnly: true })
+      : undefined;
     return {
       venueId: venue.id,
       flag: flag.ok ? flag.property.name : undefined,

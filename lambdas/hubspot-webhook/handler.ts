@@ -1,7 +1,14 @@
 /**
- * HubSpot webhook receiver behind a Lambda Function URL (payload format 2.0). Thin: check the v3
- * signature, route the delivery to the venues whose sync checkbox was ticked, and invoke those venues'
- * pollers asynchronously so the lead appears in seconds instead of at the next 5-minute tick.
+ * HubSpot webhook receiver behind a Lambda Function URL (payload format 2.0). Thin: check the signature
+ * (v3, or v1/v2 for deliveries that carry only those), route the delivery to the venues whose sync
+ * checkbox was ticked, and invoke those venues' pollers asynchronously so the lead appears in seconds
+ * instead of at the next 5-minute tick.
+ *
+ * One venue's bad VENUE_POLLERS entry (malformed, a flag without letters, two venues with one flag) never
+ * stops the others: that venue is left out of routing with an error log line naming it and the cause, at
+ * cold start and on every delivery, and the rest route normally. Building the handler throws only when
+ * the environment as a whole is unusable (no VENUE_POLLERS JSON object), and then the next invocation
+ * tries again (onFirstInvocation does not keep a failed build).
  *
  * Nothing here is load-bearing for correctness: the scheduled poll stays the source of truth, and the
  * poller's DynamoDB lease makes an early invoke safe (two runs of one venue cannot overlap), so there is
@@ -13,18 +20,13 @@ import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/
 import { z } from 'zod';
 import { SERVICE_NAMES } from '../../shared/observability/metric-names';
 import { loadCredentials, requireCredential } from '../../shared/runtime/credentials';
-import { WebhookEnvSchema, parseEnv } from '../../shared/runtime/env';
+import { EnvError, WebhookEnvSchema, parseEnv } from '../../shared/runtime/env';
 import { powertoolsObservability, type Observability } from '../../shared/runtime/observability';
 import { onFirstInvocation } from '../../shared/runtime/lambda-entry';
 import { loadOnce } from '../../shared/runtime/load-once';
-import { createFlagRouter, routeDelivery } from '../../shared/webhook/route';
+import { createFlagRouter, parseVenuePollers, routeDelivery } from '../../shared/webhook/route';
 import { WEBHOOK_METRIC_NAMES } from '../../shared/observability/metric-names';
-import {
-  SIGNATURE_HEADER,
-  TIMESTAMP_HEADER,
-  buildSignedUri,
-  verifyHubSpotSignatureV3,
-} from '../../shared/webhook/signature';
+import { buildSignedUri, verifyHubSpotDelivery } from '../../shared/webhook/signature';
 
 /** What the webhook sends a venue poller (the poller ignores the event's content today). */
 export interface WebhookPollerPayload {
@@ -64,6 +66,9 @@ const FunctionUrlEventSchema = z.object({
 
 const DEFAULT_REGION = 'us-east-1';
 
+/** VENUE_POLLERS is read entry by entry (parseVenuePollers), so here it only has to be text. */
+const WebhookHandlerEnvSchema = WebhookEnvSchema.extend({ VENUE_POLLERS: z.string().min(1) });
+
 const text = (statusCode: number, body: string): WebhookResponse => ({
   statusCode,
   headers: { 'content-type': 'text/plain; charset=utf-8' },
@@ -74,9 +79,19 @@ export function createHandler(
   env: Record<string, string | undefined>,
   options: HandlerOptions = {},
 ): HubSpotWebhookHandler {
-  const config = parseEnv(WebhookEnvSchema, env, 'hubspot webhook');
-  const router = createFlagRouter(config.VENUE_POLLERS);
+  const config = parseEnv(WebhookHandlerEnvSchema, env, 'hubspot webhook');
+  const pollers = parseVenuePollers(config.VENUE_POLLERS);
+  if (!pollers.ok) throw new EnvError(`hubspot webhook is misconfigured: ${pollers.detail}`);
+  const router = createFlagRouter(pollers.venues);
+  const skipped = [...pollers.skipped, ...router.skipped];
+  const skippedVenues = skipped.map(({ venueId }) => venueId);
   const { log, metrics } = options.observability ?? powertoolsObservability(SERVICE_NAMES.hubspotWebhook);
+  for (const { venueId, cause } of skipped) {
+    log.error('webhook: venue skipped; its checkbox will not trigger early polls (scheduled polls go on)', {
+      venueId,
+      cause,
+    });
+  }
   const now = options.now ?? Date.now;
   const lambda = options.lambda ?? createLambdaClient(env, config.AWS_ENDPOINT_URL_LAMBDA);
   // Read once per container (cold start), held in memory only, never logged.
@@ -104,13 +119,12 @@ export function createHandler(
     const host = headers['host'] ?? event.requestContext.domainName ?? '';
 
     // https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/request-validation
-    const verdict = verifyHubSpotSignatureV3(
+    const verdict = verifyHubSpotDelivery(
       {
         method: event.requestContext.http.method,
         uri: buildSignedUri({ host, rawPath: event.rawPath, rawQueryString: event.rawQueryString }),
         body,
-        signature: headers[SIGNATURE_HEADER],
-        timestamp: headers[TIMESTAMP_HEADER],
+        headers,
       },
       { appSecret: await appSecret(), now: now() },
     );
@@ -131,9 +145,15 @@ export function createHandler(
       return text(400, 'bad request');
     }
 
+    if (routed.otherObjectTypes.length > 0) {
+      log.info('webhook: ignored property changes of other object types (only contacts, 0-1, are routed)', {
+        objectTypes: routed.otherObjectTypes,
+      });
+    }
+
     const outcomes = await Promise.all(
       routed.triggers.map(async ({ venueId, eventIds }) => {
-        const poller = config.VENUE_POLLERS[venueId];
+        const poller = pollers.venues[venueId];
         if (!poller) return { venueId, ok: false, error: 'venue missing from VENUE_POLLERS' };
         const payload: WebhookPollerPayload = { source: 'hubspot-webhook', eventIds };
         try {
@@ -165,9 +185,12 @@ export function createHandler(
       failed,
       ...routed.counts,
       malformedEvents: routed.malformed,
-      uriForm: verdict.uriForm,
+      signatureVersion: verdict.version,
+      ...(verdict.uriForm ? { uriForm: verdict.uriForm } : {}),
+      ...(skippedVenues.length > 0 ? { skippedVenues } : {}),
     };
     if (failed.length > 0) log.error('webhook accepted; some invokes failed', fields);
+    else if (skippedVenues.length > 0) log.error('webhook accepted; some venues are skipped', fields);
     else log.info('webhook accepted', fields);
     metrics.publish(
       {},

@@ -1,5 +1,5 @@
 /**
- * HubSpot webhook signature v3 (pure; the clock is injected).
+ * HubSpot webhook signatures (pure; the clock is injected): v3, and the older v1 and v2.
  *
  * https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/request-validation
  * https://developers.hubspot.com/changelog/introducing-version-3-of-webhook-signatures
@@ -20,15 +20,30 @@
  * nothing about the future; we also reject more than 5 minutes ahead, so a captured request signed with a
  * far-future timestamp cannot be replayed for longer than the same window. 5 minutes absorbs clock skew.
  *
+ * Older deliveries may carry only `X-HubSpot-Signature` with `X-HubSpot-Signature-Version: v1` or `v2`
+ * (same request-validation page, "Validate requests using the v1 / v2 request signature"):
+ *
+ *   v1 = hex( SHA-256( client secret + body ) )
+ *   v2 = hex( SHA-256( client secret + method + uri + body ) )
+ *
+ * Neither carries a timestamp, so a captured v1/v2 delivery can be replayed. That is acceptable here only
+ * because a delivery can do nothing but wake a venue's poller early, and an extra poll is harmless (the
+ * poller's lease serializes runs, the scheduled poll is the source of truth). `verifyHubSpotDelivery`
+ * prefers v3 whenever its header is present and never falls back to v1/v2 when a v3 signature fails.
+ * All comparisons are constant-time.
+ *
  * Reasons never contain the secret, the expected signature or the received one.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** The SDK's MAX_ALLOWED_TIMESTAMP: 5 minutes, in ms. */
 export const MAX_TIMESTAMP_SKEW_MS = 300_000;
 
 export const SIGNATURE_HEADER = 'x-hubspot-signature-v3';
 export const TIMESTAMP_HEADER = 'x-hubspot-request-timestamp';
+/** v1/v2 signature and the header naming its version. */
+export const LEGACY_SIGNATURE_HEADER = 'x-hubspot-signature';
+export const SIGNATURE_VERSION_HEADER = 'x-hubspot-signature-version';
 
 export interface SignedRequest {
   /** HTTP method as received, e.g. `POST`. */
@@ -58,7 +73,8 @@ export type SignatureFailureReason =
   | 'invalid-timestamp'
   | 'stale-timestamp'
   | 'future-timestamp'
-  | 'signature-mismatch';
+  | 'signature-mismatch'
+  | 'unsupported-signature-version';
 
 export type SignatureResult =
   | { ok: true; /** Which URI form matched. */ uriForm: UriForm }
@@ -180,5 +196,97 @@ export function verifyHubSpotSignatureV3(request: SignedRequest, options: Verify
     ok: false,
     reason: 'signature-mismatch',
     detail: 'signature does not match the request (method, URI, body, timestamp)',
+  };
+}
+
+export type SignatureVersion = 'v1' | 'v2' | 'v3';
+
+export type DeliveryVerdict =
+  | { ok: true; version: SignatureVersion; /** v2 and v3: which URI form matched. */ uriForm?: UriForm }
+  | { ok: false; reason: SignatureFailureReason; detail: string };
+
+/** A delivery as received: method, URI (see `buildSignedUri`), raw body and lower-cased headers. */
+export interface ReceivedDelivery {
+  method: string;
+  uri: string;
+  body: string;
+  headers: Readonly<Record<string, string | undefined>>;
+}
+
+/** Computes a v1 signature: hex SHA-256 of client secret + body. */
+export function signHubSpotV1(input: { appSecret: string; body: string }): string {
+  return createHash('sha256').update(`${input.appSecret}${input.body}`, 'utf8').digest('hex');
+}
+
+/** Computes a v2 signature: hex SHA-256 of client secret + method + URI + body. */
+export function signHubSpotV2(input: {
+  appSecret: string;
+  method: string;
+  uri: string;
+  body: string;
+}): string {
+  return createHash('sha256')
+    .update(`${input.appSecret}${input.method}${input.uri}${input.body}`, 'utf8')
+    .digest('hex');
+}
+
+/**
+ * Verifies a delivery by the strongest signature it carries: v3 when `X-HubSpot-Signature-v3` is present
+ * (a failing v3 is final), otherwise `X-HubSpot-Signature` as `X-HubSpot-Signature-Version` says (v1/v2).
+ */
+export function verifyHubSpotDelivery(delivery: ReceivedDelivery, options: VerifyOptions): DeliveryVerdict {
+  const { headers } = delivery;
+  if (headers[SIGNATURE_HEADER]?.trim()) {
+    const verdict = verifyHubSpotSignatureV3(
+      {
+        method: delivery.method,
+        uri: delivery.uri,
+        body: delivery.body,
+        signature: headers[SIGNATURE_HEADER],
+        timestamp: headers[TIMESTAMP_HEADER],
+      },
+      options,
+    );
+    return verdict.ok ? { ok: true, version: 'v3', uriForm: verdict.uriForm } : verdict;
+  }
+  const signature = headers[LEGACY_SIGNATURE_HEADER]?.trim().toLowerCase();
+  if (!signature) {
+    return {
+      ok: false,
+      reason: 'missing-signature',
+      detail: `no ${SIGNATURE_HEADER} or ${LEGACY_SIGNATURE_HEADER} header`,
+    };
+  }
+  const version = headers[SIGNATURE_VERSION_HEADER]?.trim().toLowerCase();
+  if (version === 'v1') {
+    const expected = signHubSpotV1({ appSecret: options.appSecret, body: delivery.body });
+    return safeEqual(signature, expected) ? { ok: true, version: 'v1' } : legacyMismatch('v1');
+  }
+  if (version === 'v2') {
+    // As for v3, accept the URI as received or decoded; every candidate is keyed by the app secret.
+    let matched: UriForm | undefined;
+    for (const candidate of signedUriCandidates(delivery.uri)) {
+      const expected = signHubSpotV2({
+        appSecret: options.appSecret,
+        method: delivery.method,
+        uri: candidate.uri,
+        body: delivery.body,
+      });
+      if (safeEqual(signature, expected)) matched ??= candidate.form;
+    }
+    return matched ? { ok: true, version: 'v2', uriForm: matched } : legacyMismatch('v2');
+  }
+  return {
+    ok: false,
+    reason: 'unsupported-signature-version',
+    detail: `${LEGACY_SIGNATURE_HEADER} without ${SIGNATURE_VERSION_HEADER} v1 or v2`,
+  };
+}
+
+function legacyMismatch(version: 'v1' | 'v2'): DeliveryVerdict {
+  return {
+    ok: false,
+    reason: 'signature-mismatch',
+    detail: `${version} signature does not match the request (${version === 'v1' ? 'body' : 'method, URI, body'})`,
   };
 }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler, type HubSpotWebhookHandler } from '../../lambdas/hubspot-webhook/handler';
 import type { Observability } from '../../shared/runtime/observability';
-import { signHubSpotV3 } from '../../shared/webhook/signature';
+import { signHubSpotV1, signHubSpotV2, signHubSpotV3 } from '../../shared/webhook/signature';
+import { onFirstInvocation } from '../../shared/runtime/lambda-entry';
 import { startLocalLambda, type LocalLambda } from '../../sandbox/local-lambda';
 import { VENUE_FLAGS, propertyChange } from './fixtures';
 
@@ -302,5 +303,182 @@ describe('Handler: hubspot-webhook (through the real Lambda client and sandbox/l
     expect(logged).not.toContain(APP_SECRET);
     expect(logged).not.toContain('secret-user');
     expect(logged).not.toContain('not json at all');
+  });
+});
+
+describe('Handler: hubspot-webhook with a bad venue, legacy signatures and generic events', () => {
+  let local: LocalLambda;
+  const env = (venuePollers: unknown) => ({
+    VENUE_POLLERS: JSON.stringify(venuePollers),
+    AWS_ENDPOINT_URL_LAMBDA: local.endpoint,
+    HUBSPOT_APP_SECRET: APP_SECRET,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
+  const valid = () =>
+    createHandler(env(VENUE_FLAGS), { observability: capture().observability, now: () => NOW });
+
+  /** The same delivery signed only with `X-HubSpot-Signature` + version, as older deliveries are. */
+  function legacyDelivery(body: string, version: 'v1' | 'v2', secret = APP_SECRET): Record<string, unknown> {
+    const event = delivery(body);
+    const uri = `https://${HOST}/`;
+    const signature =
+      version === 'v1'
+        ? signHubSpotV1({ appSecret: secret, body })
+        : signHubSpotV2({ appSecret: secret, method: 'POST', uri, body });
+    event['headers'] = {
+      host: HOST,
+      'content-type': 'application/json',
+      'x-hubspot-signature': signature,
+      'x-hubspot-signature-version': version,
+    };
+    return event;
+  }
+
+  beforeAll(async () => {
+    local = await startLocalLambda();
+    for (const { functionName } of Object.values(VENUE_FLAGS)) {
+      local.register(functionName, async () => ({ polled: true }));
+    }
+    local.register('venue-sync-poller-party', async () => ({ polled: true }));
+  });
+
+  afterAll(async () => {
+    await local.close();
+  });
+
+  it("still wakes a valid venue's poller when another venue's flag is '🎉🎉' and a third entry is malformed", async () => {
+    // Prepare
+    const observed = capture();
+    const handler = createHandler(
+      env({
+        party: { flagLabel: '🎉🎉', functionName: 'venue-sync-poller-party' },
+        broken: { flagLabel: 'Tripleseat Sync - Broken' },
+        'venue-b': VENUE_FLAGS['venue-b'],
+      }),
+      { observability: observed.observability, now: () => NOW },
+    );
+    const before = local.invocations.length;
+    const body = JSON.stringify([propertyChange('tripleseat_sync_venue_b', 'true', { eventId: 9101 })]);
+
+    // Act
+    const response = await handler(delivery(body));
+    await local.idle();
+
+    // Assess
+    expect(response.statusCode).toBe(204);
+    expect(local.invocations.slice(before)).toEqual([
+      expect.objectContaining({
+        functionName: 'venue-sync-poller-venue-b',
+        payload: { source: 'hubspot-webhook', eventIds: ['9101'] },
+        status: 'succeeded',
+      }),
+    ]);
+    const errors = observed.captured.lines.filter((line) => line.level === 'error');
+    expect(errors.slice(0, 2)).toEqual([
+      expect.objectContaining({
+        fields: { venueId: 'broken', cause: expect.stringContaining('functionName') },
+      }),
+      expect.objectContaining({
+        fields: { venueId: 'party', cause: "flag label '🎉🎉' has no letters or digits" },
+      }),
+    ]);
+    expect(errors[2]?.fields).toMatchObject({ triggered: ['venue-b'], skippedVenues: ['broken', 'party'] });
+  });
+
+  it('refuses to build only when VENUE_POLLERS as a whole is unreadable', () => {
+    const act = () =>
+      createHandler({ ...env({}), VENUE_POLLERS: 'not json' }, { observability: capture().observability });
+
+    expect(act).toThrow(/VENUE_POLLERS is not valid JSON/);
+  });
+
+  it.each(['v1', 'v2'] as const)('wakes the poller for a valid %s-signed delivery', async (version) => {
+    // Prepare
+    const handler = valid();
+    const before = local.invocations.length;
+    const body = JSON.stringify([propertyChange('tripleseat_sync_venue_a', 'true', { eventId: 9201 })]);
+
+    // Act
+    const response = await handler(legacyDelivery(body, version));
+    await local.idle();
+
+    // Assess
+    expect(response.statusCode).toBe(204);
+    expect(local.invocations.slice(before).map((record) => record.functionName)).toEqual([
+      'venue-sync-poller-venue-a',
+    ]);
+  });
+
+  it.each(['v1', 'v2'] as const)(
+    'answers 401 to a forged %s-signed delivery and invokes nothing',
+    async (version) => {
+      // Prepare
+      const handler = valid();
+      const before = local.invocations.length;
+      const body = JSON.stringify([propertyChange('tripleseat_sync_venue_a', 'true')]);
+
+      // Act
+      const response = await handler(legacyDelivery(body, version, 'forged-secret'));
+      await local.idle();
+
+      // Assess
+      expect(response.statusCode).toBe(401);
+      expect(local.invocations.slice(before)).toEqual([]);
+    },
+  );
+
+  it('routes object.propertyChange with objectTypeId "0-1" and logs (never 500s) other object types', async () => {
+    // Prepare
+    const observed = capture();
+    const handler = createHandler(env(VENUE_FLAGS), {
+      observability: observed.observability,
+      now: () => NOW,
+    });
+    const before = local.invocations.length;
+    const generic = { subscriptionType: 'object.propertyChange' };
+    const body = JSON.stringify([
+      propertyChange('tripleseat_sync_venue_a', 'true', { ...generic, objectTypeId: '0-1', eventId: 9301 }),
+      propertyChange('tripleseat_sync_venue_b', 'true', { ...generic, objectTypeId: '0-3', eventId: 9302 }),
+    ]);
+
+    // Act
+    const response = await handler(delivery(body));
+    await local.idle();
+
+    // Assess
+    expect(response.statusCode).toBe(204);
+    expect(local.invocations.slice(before).map((record) => record.functionName)).toEqual([
+      'venue-sync-poller-venue-a',
+    ]);
+    expect(observed.captured.lines).toEqual([
+      expect.objectContaining({ level: 'info', fields: { objectTypes: ['0-3'] } }),
+      expect.objectContaining({ level: 'info', message: 'webhook accepted' }),
+    ]);
+  });
+});
+
+describe('Function: onFirstInvocation (the deployed entry of the webhook)', () => {
+  it('builds again on the next invocation after a failed build, so one failure is never permanent', async () => {
+    // Prepare
+    let builds = 0;
+    const entry = onFirstInvocation(() => {
+      builds += 1;
+      if (builds === 1) throw new Error('secret not filled yet');
+      return async () => ({ statusCode: 204 });
+    });
+
+    // Act (a build failure may surface as a throw or a rejection; either is one failed invocation)
+    const firstOutcome = await (async () => entry({}, {}))().then(
+      () => 'ok',
+      (error: unknown) => String(error),
+    );
+    const second = await entry({}, {});
+
+    // Assess
+    expect(firstOutcome).toContain('secret not filled yet');
+    expect(second).toEqual({ statusCode: 204 });
+    expect(builds).toBe(2);
   });
 });

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  FlagRouterConfigError,
-  createFlagRouter,
-  routeDelivery,
-  routeEvents,
-} from '../../shared/webhook/route';
+import { createFlagRouter, parseVenuePollers, routeDelivery, routeEvents } from '../../shared/webhook/route';
 import { VENUE_FLAGS, propertyChange } from './fixtures';
 
 const router = createFlagRouter(VENUE_FLAGS);
@@ -73,6 +68,50 @@ describe('Function: routeEvents', () => {
 
     // Assess
     expect(routed.triggers).toEqual([{ venueId: 'venue-b', eventIds: ['7'] }]);
+  });
+
+  it.each([
+    ['objectTypeId "0-1" alone (what the current developer platform sends)', { objectTypeId: '0-1' }],
+    ['objectTypeId and objectName together', { objectTypeId: '0-1', objectName: 'CONTACT' }],
+    ['objectName alone', { objectName: 'contact' }],
+  ])('routes a generic object.propertyChange for a contact with %s', (_case, objectFields) => {
+    // Prepare
+    const events = [
+      propertyChange('tripleseat_sync_venue_b', 'true', {
+        eventId: 21,
+        subscriptionType: 'object.propertyChange',
+        ...objectFields,
+      }),
+    ];
+
+    // Act
+    const routed = routeEvents(events, router);
+
+    // Assess
+    expect(routed.triggers).toEqual([{ venueId: 'venue-b', eventIds: ['21'] }]);
+    expect(routed.otherObjectTypes).toEqual([]);
+  });
+
+  it('ignores generic property changes of other, unnamed or contradictory object types, listing them', () => {
+    // Prepare
+    const generic = { subscriptionType: 'object.propertyChange' };
+    const events = [
+      propertyChange('tripleseat_sync_venue_a', 'true', { ...generic, objectTypeId: '0-3' }),
+      propertyChange('tripleseat_sync_venue_a', 'true', {
+        ...generic,
+        objectTypeId: '0-2',
+        objectName: 'contact',
+      }),
+      propertyChange('tripleseat_sync_venue_a', 'true', generic),
+    ];
+
+    // Act
+    const routed = routeEvents(events, router);
+
+    // Assess
+    expect(routed.triggers).toEqual([]);
+    expect(routed.counts.ignoredNotContactPropertyChange).toBe(3);
+    expect(routed.otherObjectTypes).toEqual(['0-2', '0-3', 'unknown']);
   });
 
   it('accepts object.propertyChange for contacts only', () => {
@@ -148,16 +187,36 @@ describe('Function: routeDelivery', () => {
 });
 
 describe('Function: createFlagRouter', () => {
-  it('refuses two venues whose flags normalize to the same label', () => {
+  it('skips (never throws for) two venues whose flags normalize to the same label, and routes neither', () => {
     // Act
-    const act = () =>
-      createFlagRouter({
-        'venue-a': { flagLabel: 'Tripleseat Sync - Venue A' },
-        'venue-a2': { flagLabel: 'tripleseat sync venue a' },
-      });
+    const clashing = createFlagRouter({
+      'venue-a': { flagLabel: 'Tripleseat Sync - Venue A' },
+      'venue-a2': { flagLabel: 'tripleseat sync venue a' },
+      'venue-b': { flagLabel: 'Tripleseat Sync - Venue B' },
+    });
 
     // Assess
-    expect(act).toThrow(FlagRouterConfigError);
+    expect(clashing.skipped).toEqual([
+      { venueId: 'venue-a', cause: expect.stringContaining("same as venue venue-a2's once normalized") },
+      { venueId: 'venue-a2', cause: expect.stringContaining("same as venue venue-a's once normalized") },
+    ]);
+    expect(clashing.venueFor('tripleseat_sync_venue_a')).toBeUndefined();
+    expect(clashing.venueFor('tripleseat_sync_venue_b')).toBe('venue-b');
+  });
+
+  it('skips a venue whose flag has no letters or digits and keeps routing the others', () => {
+    // Act
+    const partly = createFlagRouter({
+      party: { flagLabel: '🎉🎉' },
+      'venue-b': { flagLabel: 'Tripleseat Sync - Venue B' },
+    });
+
+    // Assess
+    expect(partly.skipped).toEqual([
+      { venueId: 'party', cause: "flag label '🎉🎉' has no letters or digits" },
+    ]);
+    expect(partly.venueFor('tripleseat_sync_venue_b')).toBe('venue-b');
+    expect(partly.venueFor('')).toBeUndefined();
   });
 
   it('names the internal name venue-sync setup creates for each flag', () => {
@@ -166,5 +225,38 @@ describe('Function: createFlagRouter', () => {
       'venue-a': 'tripleseat_sync_venue_a',
       'venue-b': 'tripleseat_sync_venue_b',
     });
+  });
+});
+
+describe('Function: parseVenuePollers', () => {
+  it('keeps the well-formed entries and names each malformed one with its cause', () => {
+    // Act
+    const parsed = parseVenuePollers(
+      JSON.stringify({
+        'venue-a': { flagLabel: 'Tripleseat Sync - Venue A', functionName: 'poller-a' },
+        broken: { flagLabel: 'Tripleseat Sync - Broken' },
+        odd: 'not an object',
+      }),
+    );
+
+    // Assess
+    expect(parsed).toEqual({
+      ok: true,
+      venues: { 'venue-a': { flagLabel: 'Tripleseat Sync - Venue A', functionName: 'poller-a' } },
+      skipped: [
+        {
+          venueId: 'broken',
+          cause: expect.stringMatching(/^VENUE_POLLERS entry is malformed: functionName: /),
+        },
+        { venueId: 'odd', cause: expect.stringMatching(/^VENUE_POLLERS entry is malformed: \(entry\): /) },
+      ],
+    });
+  });
+
+  it.each([
+    ['not JSON', '{"venue-a":', 'VENUE_POLLERS is not valid JSON'],
+    ['an array', '[]', 'VENUE_POLLERS is not a JSON object of venues'],
+  ])('reports a value that is %s as unreadable as a whole', (_case, text, detail) => {
+    expect(parseVenuePollers(text)).toEqual({ ok: false, detail });
   });
 });

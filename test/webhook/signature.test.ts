@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import {
   buildSignedUri,
   decodeHubSpotUri,
+  signHubSpotV1,
+  signHubSpotV2,
   signHubSpotV3,
+  verifyHubSpotDelivery,
   verifyHubSpotSignatureV3,
   type SignedRequest,
 } from '../../shared/webhook/signature';
@@ -223,5 +227,141 @@ describe('Function: decodeHubSpotUri', () => {
 
     // Assess
     expect(decoded).toBe("https://h/p?x=:/@!$'()*,;?&y=%20%26");
+  });
+});
+
+describe('Function: verifyHubSpotDelivery', () => {
+  const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+  const legacy = (version: string, signature: string, overrides: Record<string, string> = {}) => ({
+    method: 'POST',
+    uri: URI,
+    body: BODY,
+    headers: { 'x-hubspot-signature': signature, 'x-hubspot-signature-version': version, ...overrides },
+  });
+  const options = { appSecret: APP_SECRET, now: NOW };
+
+  it('matches the documented v1 recipe: hex SHA-256 of client secret + body', () => {
+    expect(signHubSpotV1({ appSecret: APP_SECRET, body: BODY })).toBe(sha256Hex(`${APP_SECRET}${BODY}`));
+  });
+
+  it('matches the documented v2 recipe: hex SHA-256 of client secret + method + URI + body', () => {
+    expect(signHubSpotV2({ appSecret: APP_SECRET, method: 'POST', uri: URI, body: BODY })).toBe(
+      sha256Hex(`${APP_SECRET}POST${URI}${BODY}`),
+    );
+  });
+
+  it('accepts a valid v1 delivery (in either hex case)', () => {
+    // Prepare
+    const signature = signHubSpotV1({ appSecret: APP_SECRET, body: BODY });
+
+    // Act
+    const lower = verifyHubSpotDelivery(legacy('v1', signature), options);
+    const upper = verifyHubSpotDelivery(legacy('V1', signature.toUpperCase()), options);
+
+    // Assess
+    expect(lower).toEqual({ ok: true, version: 'v1' });
+    expect(upper).toEqual({ ok: true, version: 'v1' });
+  });
+
+  it.each([
+    ['signed with another secret', signHubSpotV1({ appSecret: 'not-the-secret', body: BODY }), BODY],
+    [
+      'with a tampered body',
+      signHubSpotV1({ appSecret: APP_SECRET, body: BODY }),
+      BODY.replace('true', 'TRUE'),
+    ],
+    ['with a signature of another length', 'abc', BODY],
+  ])('refuses a forged v1 delivery %s', (_case, signature, body) => {
+    const verdict = verifyHubSpotDelivery({ ...legacy('v1', signature), body }, options);
+
+    expect(verdict).toMatchObject({ ok: false, reason: 'signature-mismatch' });
+    expect(JSON.stringify(verdict)).not.toContain(signature);
+  });
+
+  it('accepts a valid v2 delivery, signed over the URI as received or as HubSpot decodes it', () => {
+    // Prepare
+    const uri = 'https://abc123.lambda-url.us-east-1.on.aws/hook?portal=1%3A2';
+    const asReceived = signHubSpotV2({ appSecret: APP_SECRET, method: 'POST', uri, body: BODY });
+    const decoded = signHubSpotV2({
+      appSecret: APP_SECRET,
+      method: 'POST',
+      uri: decodeHubSpotUri(uri),
+      body: BODY,
+    });
+
+    // Act
+    const first = verifyHubSpotDelivery({ ...legacy('v2', asReceived), uri }, options);
+    const second = verifyHubSpotDelivery({ ...legacy('v2', decoded), uri }, options);
+
+    // Assess
+    expect(first).toEqual({ ok: true, version: 'v2', uriForm: 'as-received' });
+    expect(second).toEqual({ ok: true, version: 'v2', uriForm: 'hubspot-decoded' });
+  });
+
+  it.each([
+    ['another method', { method: 'PUT' }],
+    ['another URI', { uri: 'https://attacker.example/' }],
+    ['another body', { body: '[]' }],
+  ])('refuses a v2 delivery signed over %s', (_case, changed) => {
+    // Prepare
+    const signature = signHubSpotV2({ appSecret: APP_SECRET, method: 'POST', uri: URI, body: BODY });
+
+    // Act
+    const verdict = verifyHubSpotDelivery({ ...legacy('v2', signature), ...changed }, options);
+
+    // Assess
+    expect(verdict).toMatchObject({ ok: false, reason: 'signature-mismatch' });
+  });
+
+  it('refuses a v1 signature presented as v2 and the reverse', () => {
+    const v1 = signHubSpotV1({ appSecret: APP_SECRET, body: BODY });
+    const v2 = signHubSpotV2({ appSecret: APP_SECRET, method: 'POST', uri: URI, body: BODY });
+
+    expect(verifyHubSpotDelivery(legacy('v2', v1), options)).toMatchObject({ ok: false });
+    expect(verifyHubSpotDelivery(legacy('v1', v2), options)).toMatchObject({ ok: false });
+  });
+
+  it('refuses a legacy signature without a known version', () => {
+    const v1 = signHubSpotV1({ appSecret: APP_SECRET, body: BODY });
+
+    expect(verifyHubSpotDelivery(legacy('v9', v1), options)).toMatchObject({
+      ok: false,
+      reason: 'unsupported-signature-version',
+    });
+  });
+
+  it('prefers v3 when present and never falls back to a valid v1 when v3 fails', () => {
+    // Prepare
+    const v1 = signHubSpotV1({ appSecret: APP_SECRET, body: BODY });
+    const v3 = signed();
+    const headers = (signature: string) => ({
+      'x-hubspot-signature-v3': signature,
+      'x-hubspot-request-timestamp': v3.timestamp,
+      'x-hubspot-signature': v1,
+      'x-hubspot-signature-version': 'v1',
+    });
+
+    // Act
+    const good = verifyHubSpotDelivery(
+      { method: 'POST', uri: URI, body: BODY, headers: headers(v3.signature ?? '') },
+      options,
+    );
+    const bad = verifyHubSpotDelivery(
+      { method: 'POST', uri: URI, body: BODY, headers: headers('forged') },
+      options,
+    );
+
+    // Assess
+    expect(good).toEqual({ ok: true, version: 'v3', uriForm: 'as-received' });
+    expect(bad).toMatchObject({ ok: false, reason: 'signature-mismatch' });
+  });
+
+  it('reports a delivery with no signature header at all', () => {
+    expect(
+      verifyHubSpotDelivery({ method: 'POST', uri: URI, body: BODY, headers: {} }, options),
+    ).toMatchObject({
+      ok: false,
+      reason: 'missing-signature',
+    });
   });
 });

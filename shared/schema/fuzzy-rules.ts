@@ -99,8 +99,9 @@ export type FuzzyRuleName =
  * `ranked` must be sorted by score, best first.
  */
 export function chooseFuzzy<T extends FuzzyCandidate>(typed: string, ranked: readonly T[]): FuzzyChoice<T> {
-  const acceptable = ranked.filter((candidate) => keepsIdentifiers(typed, candidate.normalized).ok);
-  const refused = ranked.find((candidate) => !keepsIdentifiers(typed, candidate.normalized).ok);
+  const keeps = ranked.map((candidate) => keepsIdentifiers(typed, candidate.normalized).ok);
+  const acceptable = ranked.filter((_, index) => keeps[index]);
+  const refused = ranked.find((_, index) => !keeps[index]);
   const best = acceptable[0];
   const runnerUp = acceptable[1];
   if (!best)

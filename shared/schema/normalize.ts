@@ -16,12 +16,6 @@ export function normalizeLabel(label: string): string {
     .trim();
 }
 
-/** The words of a normalized label; used to spot distinguishing tokens ("venue a" vs "venue b"). */
-export function labelTokens(label: string): string[] {
-  const normalized = normalizeLabel(label);
-  return normalized === '' ? [] : normalized.split(' ');
-}
-
 /**
  * The internal name `venue-sync setup` gives a property it creates from a label:
  * "Tripleseat Sync - Venue A" -> `tripleseat_sync_venue_a`. Resolution accepts it as an exact match,

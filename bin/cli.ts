@@ -241,30 +241,36 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description("re-drive the venue's quarantined requests through the engine's rules")
     .argument('<venue>', 'venue id from the config')
     .option('-y, --yes', 'do not ask for confirmation')
-    .action(async (venueId: string, options: { yes?: boolean }, command: Command) =>
-      withContext(command, async (ctx, globals) => {
-        // Refuses another venue's (or unnamed) credentials before anything else happens.
-        const hasOauth = Boolean(
-          (await ctx.credentials(ctx.venue(venueId), 'write')).credentials.tripleseatOauthToken,
-        );
-        const candidates = await listQuarantined(ctx, venueId);
-        if (candidates.length === 0) {
-          print(globals, { venueId, hasOauth, items: [] }, `Nothing quarantined for venue '${venueId}'.`);
-          return;
-        }
-        io.stderr.write(`${renderCandidates(venueId, candidates, hasOauth)}\n`);
-        if (!(await confirmOrStop(options, `Replay ${candidates.length} request(s) now?`))) {
-          exitCode = 1;
-          return;
-        }
-        const progress = startProgress(io, 'replaying', candidates.length);
-        const report = await replayVenue(ctx, venueId, {
-          runId: `cli-replay-${randomUUID()}`,
-          onRecord: () => progress.increment(),
-        });
-        progress.stop();
-        print(globals, report, renderReplay(report));
-      }),
+    .option(
+      '--checked-tripleseat',
+      'you checked Tripleseat and found no lead for the requests marked "a lead may already exist": send them',
+    )
+    .action(
+      async (venueId: string, options: { yes?: boolean; checkedTripleseat?: boolean }, command: Command) =>
+        withContext(command, async (ctx, globals) => {
+          // Refuses another venue's (or unnamed) credentials before anything else happens.
+          const hasOauth = Boolean(
+            (await ctx.credentials(ctx.venue(venueId), 'write')).credentials.tripleseatOauthToken,
+          );
+          const candidates = await listQuarantined(ctx, venueId);
+          if (candidates.length === 0) {
+            print(globals, { venueId, hasOauth, items: [] }, `Nothing quarantined for venue '${venueId}'.`);
+            return;
+          }
+          io.stderr.write(`${renderCandidates(venueId, candidates, hasOauth)}\n`);
+          if (!(await confirmOrStop(options, `Replay ${candidates.length} request(s) now?`))) {
+            exitCode = 1;
+            return;
+          }
+          const progress = startProgress(io, 'replaying', candidates.length);
+          const report = await replayVenue(ctx, venueId, {
+            runId: `cli-replay-${randomUUID()}`,
+            checkedTripleseat: options.checkedTripleseat === true,
+            onRecord: () => progress.increment(),
+          });
+          progress.stop();
+          print(globals, report, renderReplay(report));
+        }),
     );
 
   program

@@ -1,29 +1,34 @@
 /**
- * `venue-sync replay <venue>`: re-drives quarantined requests (attempts exhausted, or a lost create answer
- * without OAuth). Each record goes through the same rules as the poller, under the venue's lease so a
- * schedule tick cannot work on it at the same time:
- *   replayLedger (QUARANTINED -> CLAIMED, fresh attempts) -> claim -> read the contact -> map ->
- *   OAuth lookup of an earlier lead when the venue has OAuth -> create -> LEAD_CREATED -> write back -> DONE.
- * A record that fails again is quarantined again (it stays visible); one that cannot be a lead is REJECTED.
- * The poller alone would not pick these up: quarantining already cleared the contact's checkbox.
+ * `venue-sync replay <venue>`: re-drives quarantined requests. Each goes through the same decision core
+ * and RequestRunner as the poller, under the venue's lease so a schedule tick cannot work on it at the
+ * same time, with an attempt budget of one: a request that fails again is quarantined again (it stays
+ * visible), one that cannot be a lead is REJECTED, and one that may already have a lead is looked up
+ * first (OAuth) or, without a lookup, waits until a person confirms with `--checked-tripleseat` that
+ * Tripleseat has none. The poller alone would not pick these up: quarantining cleared the checkbox.
  */
 import { z } from 'zod';
 import type { VenueConfig } from '../shared/config/app-config';
-import { PermanentApiError } from '../shared/rate-limit/errors';
 import {
   IllegalTransitionError,
   keys,
   type LedgerKey,
   type QuarantineRecord,
 } from '../shared/reconciliation';
-import { mapContactToLead } from '../shared/sync/lead-mapper';
+import { silentLog, type DecisionLog } from '../shared/sync/decision-log';
+import { mapContactToLead, type LeadMapResult } from '../shared/sync/lead-mapper';
 import { outcomeUpdate, type Outcome } from '../shared/sync/outcome';
+import type { TripleseatPort } from '../shared/sync/ports';
+import { RequestRunner, type RequestResult } from '../shared/sync/request-runner';
 import { resolveVenueSchema, type VenueSchema } from '../shared/sync/venue-schema';
-import type { TripleseatClient } from '../shared/tripleseat/client';
 import { OpsContext, OpsError } from './context';
 import type { HubSpotAdmin, HubSpotContactRecord } from './hubspot-admin';
 
-const PayloadSchema = z.object({ venueId: z.string(), contactId: z.string(), flagSetAt: z.string() });
+const PayloadSchema = z.object({
+  venueId: z.string(),
+  contactId: z.string(),
+  flagSetAt: z.string(),
+  maybeSent: z.boolean().optional(),
+});
 
 /** The lease and claim a replay holds; one replay of a few records finishes well within it. */
 const REPLAY_LEASE_MS = 300_000;
@@ -34,6 +39,8 @@ export interface ReplayCandidate {
   flagSetAt?: string;
   reason: string;
   quarantinedAt: number;
+  /** The destination may already have this request's lead (its create answer was lost). */
+  maybeSent: boolean;
 }
 
 export type ReplayOutcome = 'created' | 'found-existing' | 'rejected' | 'requarantined' | 'skipped';
@@ -61,15 +68,24 @@ export async function listQuarantined(ctx: OpsContext, venueId: string): Promise
       key: record.key,
       reason: record.reason,
       quarantinedAt: record.quarantinedAt,
+      maybeSent: payload.success && payload.data.maybeSent === true,
       ...(payload.success ? { contactId: payload.data.contactId, flagSetAt: payload.data.flagSetAt } : {}),
     };
   });
 }
 
+export interface ReplayOptions {
+  runId: string;
+  /** A person checked Tripleseat and found no lead for the requests whose answer was lost. */
+  checkedTripleseat?: boolean;
+  log?: DecisionLog;
+  onRecord?: () => void;
+}
+
 export async function replayVenue(
   ctx: OpsContext,
   venueId: string,
-  options: { runId: string; onRecord?: () => void },
+  options: ReplayOptions,
 ): Promise<ReplayReport> {
   const venue = ctx.venue(venueId);
   const found = await ctx.credentials(venue);
@@ -83,11 +99,24 @@ export async function replayVenue(
   if (!(await store.acquireLease(partition, options.runId, REPLAY_LEASE_MS))) {
     throw new OpsError(`a poll of '${venue.id}' is running (it holds the lease); try again in a few minutes`);
   }
+  const destination: TripleseatPort = tripleseat.hasOauth
+    ? tripleseat
+    : { createLead: (lead) => tripleseat.createLead(lead) };
+  const runner = new RequestRunner({
+    store,
+    destination,
+    runId: options.runId,
+    claimTtlMs: REPLAY_LEASE_MS,
+    // One attempt: whatever fails again is quarantined again, never left where nobody looks.
+    decisions: { maxAttempts: 1, canLookUp: tripleseat.hasOauth },
+    log: options.log ?? silentLog,
+  });
   const report: ReplayReport = { venueId: venue.id, hasOauth: tripleseat.hasOauth, items: [] };
   try {
     const schema = resolveVenueSchema(venue, await hubspot.listProperties());
+    const replay = new VenueReplay(ctx, venue, schema, hubspot, runner, options, tripleseat.hasOauth);
     for (const record of await store.listQuarantine(keys.venueSource(venue.id))) {
-      report.items.push(await replayOne(ctx, venue, schema, hubspot, tripleseat, record, options.runId));
+      report.items.push(await replay.one(record));
       options.onRecord?.();
     }
   } finally {
@@ -96,132 +125,153 @@ export async function replayVenue(
   return report;
 }
 
-async function replayOne(
-  ctx: OpsContext,
-  venue: VenueConfig,
-  schema: VenueSchema,
-  hubspot: HubSpotAdmin,
-  tripleseat: TripleseatClient,
-  record: QuarantineRecord,
-  runId: string,
-): Promise<ReplayItem> {
-  const store = ctx.store;
-  const payload = PayloadSchema.safeParse(record.payload);
-  if (!payload.success || payload.data.venueId !== venue.id) {
-    return {
-      key: record.key,
-      outcome: 'skipped',
-      detail: 'quarantine record has no request key; inspect it by hand',
-    };
-  }
-  const key: LedgerKey = payload.data;
-  const item = { key: record.key, contactId: key.contactId };
+class VenueReplay {
+  constructor(
+    private readonly ctx: OpsContext,
+    private readonly venue: VenueConfig,
+    private readonly schema: VenueSchema,
+    private readonly hubspot: HubSpotAdmin,
+    private readonly runner: RequestRunner,
+    private readonly options: ReplayOptions,
+    private readonly canLookUp: boolean,
+  ) {}
 
-  try {
-    await store.replayLedger(key);
-  } catch (error) {
-    if (!(error instanceof IllegalTransitionError)) throw error;
-    // The poller writes the quarantine record before the ledger transition: a crash between the two
-    // leaves the request CLAIMED, which the claim below resumes. Anything else is already decided.
-    if (error.current !== 'CLAIMED') {
-      await store.removeQuarantine(keys.venueSource(venue.id), record.key);
+  async one(record: QuarantineRecord): Promise<ReplayItem> {
+    const store = this.ctx.store;
+    const payload = PayloadSchema.safeParse(record.payload);
+    if (!payload.success || payload.data.venueId !== this.venue.id) {
+      return {
+        key: record.key,
+        outcome: 'skipped',
+        detail: 'quarantine record has no request key; inspect it by hand',
+      };
+    }
+    const key: LedgerKey = payload.data;
+    const item = { key: record.key, contactId: key.contactId };
+    const entry = await store.getLedger(key);
+    const maybeSent = entry?.sendingAt !== undefined;
+    if (entry?.state === 'QUARANTINED' && maybeSent && !this.canLookUp && !this.options.checkedTripleseat) {
       return {
         ...item,
         outcome: 'skipped',
-        detail: `ledger is ${error.current ?? 'missing'}; quarantine record removed`,
+        detail:
+          'a lead may already exist in Tripleseat (the create answer was lost) and this venue has no OAuth lookup: ' +
+          `check Tripleseat for contact ${key.contactId}, then replay with --checked-tripleseat`,
       };
     }
-  }
-  const claim = await store.claim(key, runId, REPLAY_LEASE_MS);
-  if (claim.outcome === 'exists') {
-    // The quarantine record stays (when still there), so a later replay can try again.
-    return { ...item, outcome: 'skipped', detail: `another run holds the request (${claim.entry.state})` };
-  }
-  // Only now that this run owns the request may its quarantine record go (replayLedger already
-  // removed it on the usual path; this covers the resumed CLAIMED one).
-  await store.removeQuarantine(keys.venueSource(venue.id), record.key);
 
-  let contact: HubSpotContactRecord | undefined;
-  try {
-    [contact] = await hubspot.readContacts([key.contactId], [...schema.readProperties, schema.flag.name]);
-  } catch (error) {
-    // The quarantine record is gone and the checkbox already cleared: without quarantining again, a
-    // failed read would leave the request CLAIMED where neither the poller nor replay finds it.
-    const message = error instanceof Error ? error.message : String(error);
-    await store.quarantineLedger(key, runId, `replay failed: ${message}`);
-    return { ...item, outcome: 'requarantined', detail: message };
-  }
-  if (!contact) {
-    const reason = 'contact no longer exists in HubSpot';
-    await store.reject(key, runId, reason);
-    return { ...item, outcome: 'rejected', detail: reason };
-  }
-  const finish = async (outcome: Outcome): Promise<string | undefined> => {
-    const update = outcomeUpdate(schema, key.contactId, outcome, ctx.now());
-    // Re-ticked since? Then the checkbox is a NEW request for the poller: never clear it from here.
-    if (contact.properties[schema.flag.name] === 'true') delete update.properties[schema.flag.name];
-    if (Object.keys(update.properties).length === 0) return undefined;
-    const { failed } = await hubspot.updateContacts([update]);
-    return failed[0]?.reason;
-  };
+    // Read the contact before touching the ledger: a failed read leaves the request quarantined as it was.
+    let contact: HubSpotContactRecord | undefined;
+    try {
+      [contact] = await this.hubspot.readContacts(
+        [key.contactId],
+        [...this.schema.readProperties, this.schema.flag.name],
+      );
+    } catch (error) {
+      return {
+        ...item,
+        outcome: 'skipped',
+        detail: `could not read the contact; still quarantined (${errorText(error)})`,
+      };
+    }
 
-  const mapped = mapContactToLead(contact.properties, schema.fields, {
-    locationId: venue.tripleseatLocationId,
-    leadFormId: venue.tripleseatLeadFormId,
-  });
-  if (!mapped.ok) {
-    await store.reject(key, runId, mapped.reason);
-    const writeFailed = await finish({ kind: 'rejected', reason: mapped.reason });
+    try {
+      await store.replayLedger(key, { confirmedNotSent: this.options.checkedTripleseat === true });
+    } catch (error) {
+      if (!(error instanceof IllegalTransitionError)) throw error;
+      // The poller writes the quarantine record before the ledger transition: a crash between the two
+      // leaves the request in flight, which the claim below takes over. Anything else is already decided.
+      if (error.current !== 'CLAIMED' && error.current !== 'SENDING') {
+        await store.removeQuarantine(keys.venueSource(this.venue.id), record.key);
+        return {
+          ...item,
+          outcome: 'skipped',
+          detail: `ledger is ${error.current ?? 'missing'}; quarantine record removed`,
+        };
+      }
+    }
+    const mapped: LeadMapResult = contact
+      ? mapContactToLead(contact.properties, this.schema.fields, {
+          locationId: this.venue.tripleseatLocationId,
+          leadFormId: this.venue.tripleseatLeadFormId,
+        })
+      : { ok: false, reason: 'contact no longer exists in HubSpot', field: 'email_address' };
+    const result = await this.runner.run(key, mapped);
+    // Only now that the runner decided may the quarantine record go (replayLedger removed it on the usual
+    // path; this covers a request taken over in flight). A re-quarantine wrote a fresh one.
+    if (result.kind === 'finished' && result.outcome.kind !== 'quarantined') {
+      await store.removeQuarantine(keys.venueSource(this.venue.id), record.key);
+    }
+    return this.report(item, key, contact, result);
+  }
+
+  private async report(
+    item: { key: string; contactId: string },
+    key: LedgerKey,
+    contact: HubSpotContactRecord | undefined,
+    result: RequestResult,
+  ): Promise<ReplayItem> {
+    if (result.kind === 'left')
+      return { ...item, outcome: 'skipped', detail: 'another run holds the request' };
+    if (result.kind === 'retry') return { ...item, outcome: 'requarantined', detail: 'kept for retry' };
+    const { outcome } = result;
+    const writeFailed = contact ? await this.writeBack(key, contact, outcome) : undefined;
+    if (result.markDone && !writeFailed) await this.ctx.store.markDone(key);
+    const leadId = outcome.kind === 'sent' ? outcome.leadId : undefined;
+    const detail =
+      outcome.kind === 'sent'
+        ? writeFailed
+          ? `lead recorded; HubSpot write-back failed (${writeFailed}); ledger stays LEAD_CREATED`
+          : undefined
+        : outcome.kind === 'rejected'
+          ? outcome.reason + (writeFailed ? `; write-back failed: ${writeFailed}` : '')
+          : ((await this.ctx.store.getLedger(key))?.lastError ?? outcome.reason);
     return {
       ...item,
-      outcome: 'rejected',
-      detail: mapped.reason + (writeFailed ? `; write-back failed: ${writeFailed}` : ''),
-    };
-  }
-
-  let leadId: string | undefined;
-  let outcome: ReplayOutcome = 'created';
-  try {
-    if (tripleseat.hasOauth) {
-      const setAt = Date.parse(key.flagSetAt);
-      const leads = await tripleseat.findLeadsByEmail(mapped.lead.email_address);
-      leadId = leads.find((lead) => lead.createdAt !== undefined && Date.parse(lead.createdAt) >= setAt)?.id;
-      if (leadId) outcome = 'found-existing';
-    }
-    if (!leadId) leadId = (await tripleseat.createLead(mapped.lead)).leadId;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof PermanentApiError) {
-      const reason = message.replace(/^Tripleseat rejected the lead: /, 'Tripleseat: ');
-      await store.reject(key, runId, reason);
-      await finish({ kind: 'rejected', reason });
-      return { ...item, outcome: 'rejected', detail: reason };
-    }
-    await store.quarantineLedger(key, runId, `replay failed: ${message}`);
-    return { ...item, outcome: 'requarantined', detail: message };
-  }
-  await store.markLeadCreated(key, runId, leadId ?? 'unknown');
-  const writeFailed = await finish({ kind: 'sent', leadId });
-  if (writeFailed) {
-    return {
-      ...item,
-      outcome,
+      outcome:
+        outcome.kind === 'sent'
+          ? result.last === 'send'
+            ? 'created'
+            : 'found-existing'
+          : outcome.kind === 'rejected'
+            ? 'rejected'
+            : 'requarantined',
       ...(leadId ? { leadId } : {}),
-      detail: `lead recorded; HubSpot write-back failed (${writeFailed}); ledger stays LEAD_CREATED`,
+      ...(detail ? { detail } : {}),
     };
   }
-  await store.markDone(key);
-  return { ...item, outcome, ...(leadId ? { leadId } : {}) };
+
+  /** The outcome on the contact; a box ticked again since is a NEW request for the poller: never cleared here. */
+  private async writeBack(
+    key: LedgerKey,
+    contact: HubSpotContactRecord,
+    outcome: Outcome,
+  ): Promise<string | undefined> {
+    const update = outcomeUpdate(this.schema, key.contactId, outcome, this.ctx.now());
+    if (contact.properties[this.schema.flag.name] === 'true') delete update.properties[this.schema.flag.name];
+    if (Object.keys(update.properties).length === 0) return undefined;
+    const { failed } = await this.hubspot.updateContacts([update]);
+    return failed[0]?.reason;
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export function renderCandidates(venueId: string, candidates: ReplayCandidate[], hasOauth: boolean): string {
   const lines = [`Quarantined requests of venue '${venueId}': ${candidates.length}`];
-  for (const c of candidates)
-    lines.push(`  contact ${c.contactId ?? '?'} (flag set ${c.flagSetAt ?? '?'}): ${c.reason}`);
-  if (candidates.length > 0 && !hasOauth) {
+  for (const c of candidates) {
+    const flag = c.maybeSent ? ' [a lead may already exist]' : '';
+    lines.push(`  contact ${c.contactId ?? '?'} (flag set ${c.flagSetAt ?? '?'})${flag}: ${c.reason}`);
+  }
+  if (candidates.some((c) => c.maybeSent)) {
     lines.push(
-      'This venue has no Tripleseat OAuth token: replay cannot look for a lead an earlier attempt may have created. ' +
-        'Check Tripleseat for these contacts first (reasons above say when the answer was lost).',
+      hasOauth
+        ? 'Requests marked [a lead may already exist] are looked up in Tripleseat before anything is sent.'
+        : 'This venue has no Tripleseat OAuth token, so replay cannot look for a lead an earlier attempt may have ' +
+            'created: check Tripleseat for the contacts marked [a lead may already exist], then replay with ' +
+            '--checked-tripleseat. Replay skips them until then.',
     );
   }
   return lines.join('\n');

@@ -13,9 +13,26 @@ export const LedgerEntrySchema = z.object({
   /** How many times a run has claimed this request (1 on the first claim). */
   attempts: z.number().int(),
   claimedBy: z.string().optional(),
-  /** Epoch ms; a CLAIMED entry whose claim expired may be resumed by a later run. */
+  /**
+   * Epoch ms, informational: a claim is valid only while its run holds the venue lease, so the run that
+   * takes the lease over may take the claim over at once (see ReconciliationStore.claim).
+   */
   claimExpiresAt: z.number().optional(),
   leadId: z.string().optional(),
+  /**
+   * Epoch ms when the create call was about to be made (SENDING). Present means the destination may
+   * have the lead; removed when an answer proved nothing was created.
+   */
+  sendingAt: z.number().optional(),
+  /** What was sent, kept so a lookup after a lost answer searches by it even if the contact changed since. */
+  sent: z
+    .object({
+      email: z.string(),
+      firstName: z.string().optional(),
+      lastName: z.string().optional(),
+      phone: z.string().optional(),
+    })
+    .optional(),
   reason: z.string().optional(),
   lastError: z.string().optional(),
   createdAt: z.number(),

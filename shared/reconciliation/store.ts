@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import { keys } from './keys';
-import { allowedSources, type LedgerState } from './ledger-states';
+import { allowedSources, IN_FLIGHT_STATES, type LedgerState } from './ledger-states';
 import {
   LeaseSchema,
   LedgerEntrySchema,
@@ -33,6 +33,9 @@ export interface LedgerKey {
   contactId: string;
   flagSetAt: string;
 }
+
+/** What a create call carried, kept on the entry (SENDING) for the lookup after a lost answer. */
+export type SentSnapshot = NonNullable<LedgerEntry['sent']>;
 
 export type ClaimResult =
   { outcome: 'claimed'; entry: LedgerEntry; resumed: boolean } | { outcome: 'exists'; entry: LedgerEntry };
@@ -90,6 +93,27 @@ export class ReconciliationStore {
     );
   }
 
+  /**
+   * Extends the lease we hold; false when it is no longer ours (it lapsed and another run took it). A
+   * lapsed lease nobody took is still ours: no other run can have taken over our claims. A run that
+   * cannot renew must stop before it sends anything else.
+   */
+  async renewLease(partition: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = this.now();
+    return this.ifConditionHolds(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: partition, sk: keys.lease },
+          UpdateExpression: 'SET leaseExpiresAt = :until',
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner, ':until': now + ttlMs },
+        }),
+      ),
+    );
+  }
+
   async releaseLease(partition: string, owner: string): Promise<void> {
     await this.ifConditionHolds(() =>
       this.doc.send(
@@ -137,8 +161,10 @@ export class ReconciliationStore {
   // ---- ledger: one entry per flag-set event ----
 
   /**
-   * Claims a request. A new key is created CLAIMED; a CLAIMED entry whose claim expired (its runner
-   * died) is resumed; anything else is returned as it stands so the caller can finish or skip it.
+   * Claims a request. The caller must hold the venue lease. A new key is created CLAIMED. An entry still
+   * in flight (CLAIMED or SENDING) under another run's claim is taken over at once: a claim is valid only
+   * while its run holds the venue lease, and we hold it now, so that run is dead, stopped or fenced out.
+   * Anything else is returned as it stands so the caller can finish or skip it.
    */
   async claim(key: LedgerKey, runId: string, claimTtlMs: number): Promise<ClaimResult> {
     const now = this.now();
@@ -167,10 +193,10 @@ export class ReconciliationStore {
     if (created) return { outcome: 'claimed', entry, resumed: false };
 
     const resumed = await this.update(key, {
-      condition: '#state = :claimed AND claimExpiresAt < :now',
+      condition: '#state IN (:inFlight0, :inFlight1) AND claimedBy <> :runId',
       set: { claimedBy: runId, claimExpiresAt: now + claimTtlMs },
       add: { attempts: 1 },
-      values: { ':claimed': 'CLAIMED', ':now': now },
+      values: { ':inFlight0': IN_FLIGHT_STATES[0], ':inFlight1': IN_FLIGHT_STATES[1], ':runId': runId },
     });
     if (resumed) return { outcome: 'claimed', entry: resumed, resumed: true };
 
@@ -179,7 +205,19 @@ export class ReconciliationStore {
     return { outcome: 'exists', entry: existing };
   }
 
-  /** The lead exists in Tripleseat: recorded before HubSpot is touched again (DESIGN.md step 6). */
+  /**
+   * The intent, written just before the create call: from here on the destination may have the lead, so
+   * a run that finds this entry later looks it up (or quarantines it) instead of sending again.
+   */
+  markSending(key: LedgerKey, runId: string, sent: SentSnapshot): Promise<LedgerEntry> {
+    return this.transition(key, 'SENDING', {
+      runId,
+      from: ['CLAIMED', 'SENDING'],
+      set: { sendingAt: this.now(), sent },
+    });
+  }
+
+  /** The lead exists at the destination: recorded before HubSpot is touched again (docs/design.md step 6). */
   markLeadCreated(key: LedgerKey, runId: string, leadId: string): Promise<LedgerEntry> {
     return this.transition(key, 'LEAD_CREATED', { runId, set: { leadId } });
   }
@@ -192,29 +230,57 @@ export class ReconciliationStore {
     return this.transition(key, 'REJECTED', { runId, set: { reason } });
   }
 
-  /** A temporary failure: keep the request, release the claim so the next tick retries it. */
-  releaseForRetry(key: LedgerKey, runId: string, error: string): Promise<LedgerEntry> {
-    return this.transition(key, 'CLAIMED', {
-      runId,
-      from: ['CLAIMED'],
-      set: { lastError: error, claimExpiresAt: 0 },
-    });
+  /**
+   * A temporary failure: keep the request, release the claim so the next tick retries it. `maybeSent`
+   * keeps a SENDING request SENDING (the next claim looks the lead up first); otherwise the answer proved
+   * nothing was created and the request goes back to CLAIMED, to be sent again.
+   */
+  releaseForRetry(
+    key: LedgerKey,
+    runId: string,
+    error: string,
+    options: { maybeSent?: boolean } = {},
+  ): Promise<LedgerEntry> {
+    const set = { lastError: error, claimExpiresAt: 0 };
+    return options.maybeSent
+      ? this.transition(key, 'SENDING', { runId, from: ['SENDING'], set })
+      : this.transition(key, 'CLAIMED', { runId, from: ['CLAIMED', 'SENDING'], set, remove: ['sendingAt'] });
   }
 
-  /** Attempts exhausted: park the request where `venue-sync replay` finds it. */
-  async quarantineLedger(key: LedgerKey, runId: string, error: string): Promise<LedgerEntry> {
+  /**
+   * Park the request where `venue-sync replay` finds it. `maybeSent` says the destination may already
+   * have the lead (the entry keeps its `sendingAt`), which replay and ops must check before re-sending.
+   */
+  async quarantineLedger(
+    key: LedgerKey,
+    runId: string,
+    error: string,
+    options: { maybeSent?: boolean } = {},
+  ): Promise<LedgerEntry> {
     // The quarantine record first: if we crash between the two writes, replay still sees it.
     await this.putQuarantine(keys.venueSource(key.venueId), `${key.contactId}#${key.flagSetAt}`, error, {
       ...key,
+      maybeSent: options.maybeSent === true,
     });
-    return this.transition(key, 'QUARANTINED', { runId, set: { lastError: error, claimExpiresAt: 0 } });
+    return this.transition(key, 'QUARANTINED', {
+      runId,
+      set: { lastError: error, claimExpiresAt: 0 },
+      ...(options.maybeSent ? {} : { remove: ['sendingAt'] }),
+    });
   }
 
-  /** Replay: a quarantined request becomes claimable again with a fresh attempt budget. */
-  async replayLedger(key: LedgerKey): Promise<LedgerEntry> {
-    const entry = await this.transition(key, 'CLAIMED', {
+  /**
+   * Replay: a quarantined request becomes claimable again with a fresh attempt budget. One that may have
+   * been sent goes back to SENDING (its next claim looks the lead up first) unless a person confirmed
+   * that the destination has no lead for it (`confirmedNotSent`).
+   */
+  async replayLedger(key: LedgerKey, options: { confirmedNotSent?: boolean } = {}): Promise<LedgerEntry> {
+    const current = await this.getLedger(key);
+    const maybeSent = current?.sendingAt !== undefined && !options.confirmedNotSent;
+    const entry = await this.transition(key, maybeSent ? 'SENDING' : 'CLAIMED', {
       from: ['QUARANTINED'],
-      set: { attempts: 0, claimExpiresAt: 0 },
+      set: { attempts: 0, claimExpiresAt: 0, claimedBy: 'replay' },
+      ...(maybeSent ? {} : { remove: ['sendingAt'] }),
     });
     await this.removeQuarantine(keys.venueSource(key.venueId), `${key.contactId}#${key.flagSetAt}`);
     return entry;
@@ -245,7 +311,7 @@ export class ReconciliationStore {
   private async transition(
     key: LedgerKey,
     to: LedgerState,
-    options: { runId?: string; from?: LedgerState[]; set?: Record<string, unknown> },
+    options: { runId?: string; from?: LedgerState[]; set?: Record<string, unknown>; remove?: string[] },
   ): Promise<LedgerEntry> {
     // `from` narrows (never widens) the legal sources, e.g. replay starts only from QUARANTINED.
     const sources = allowedSources(to).filter((state) => !options.from || options.from.includes(state));
@@ -256,7 +322,12 @@ export class ReconciliationStore {
       condition += ' AND claimedBy = :runId';
       values[':runId'] = options.runId;
     }
-    const updated = await this.update(key, { condition, set: { ...options.set, state: to }, values });
+    const updated = await this.update(key, {
+      condition,
+      set: { ...options.set, state: to },
+      ...(options.remove ? { remove: options.remove } : {}),
+      values,
+    });
     if (updated) return updated;
     throw new IllegalTransitionError(key, to, (await this.getLedger(key))?.state);
   }
@@ -267,6 +338,7 @@ export class ReconciliationStore {
       condition: string;
       set: Record<string, unknown>;
       add?: Record<string, number>;
+      remove?: string[];
       values: Record<string, unknown>;
     },
   ): Promise<LedgerEntry | undefined> {
@@ -279,6 +351,10 @@ export class ReconciliationStore {
       sets.push(`#${field} = :set_${field}`);
     }
     let expression = `SET ${sets.join(', ')}`;
+    if (spec.remove && spec.remove.length > 0) {
+      for (const field of spec.remove) names[`#${field}`] = field;
+      expression += ` REMOVE ${spec.remove.map((field) => `#${field}`).join(', ')}`;
+    }
     const adds = Object.entries(spec.add ?? {});
     if (adds.length > 0) {
       expression += ` ADD ${adds.map(([field]) => `#${field} :add_${field}`).join(', ')}`;

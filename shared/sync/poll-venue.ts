@@ -1,44 +1,42 @@
 /**
- * The venue poller (DESIGN.md section 5): every flag-set event on a HubSpot contact becomes exactly
+ * The venue poller (docs/design.md section 5): every flag-set event on a HubSpot contact becomes exactly
  * one lead in this venue's Tripleseat, is never lost, and never reaches another venue (the flag,
  * the Tripleseat client and the table partition all belong to this one venue).
  *
- * Crash safety comes from the ledger: a request is claimed before anything is sent, the lead id is
- * recorded before HubSpot is touched again, and DONE is marked only after the flag is cleared. A run
- * that dies anywhere leaves an entry the next run finishes instead of repeating.
+ * This module walks the flagged contacts and writes outcomes back; what happens to each request is
+ * decided by the decision core (decide.ts) and carried out by the RequestRunner, which replay uses too.
+ * The run holds the venue lease for at least as long as it can live, renews it at every page and stops
+ * if it was lost, so two runs never work on one venue at once.
  */
 import { z } from 'zod';
 import type { VenueConfig } from '../config/app-config';
-import {
-  AmbiguousOutcomeError,
-  AuthError,
-  DailyLimitError,
-  PermanentApiError,
-  TransientApiError,
-  isRunStopping,
-} from '../rate-limit/errors';
-import { keys, type LedgerEntry, type LedgerKey, type ReconciliationStore } from '../reconciliation';
+import { AuthError, DailyLimitError, isRunStopping } from '../rate-limit/errors';
+import { keys, type LedgerKey, type ReconciliationStore } from '../reconciliation';
 import { silentLog, type DecisionLog } from './decision-log';
+import type { Step } from './decide';
 import { mapContactToLead } from './lead-mapper';
-import { QUARANTINED_REASON, decidedOutcome, flagSetAtOf, outcomeUpdate, type Outcome } from './outcome';
+import { flagSetAtOf, outcomeUpdate, type Outcome } from './outcome';
 import { forEachWithConcurrency } from './pool';
 import type { ContactUpdate, FlaggedContact, HubSpotContactsPort, TripleseatPort } from './ports';
+import { RequestRunner, type PollStep } from './request-runner';
 import { resolveVenueSchema, type VenueSchema } from './venue-schema';
+
+export type { PollStep } from './request-runner';
 
 export type VenueRuntimeConfig = Pick<
   VenueConfig,
   'id' | 'syncFlagLabel' | 'fieldMap' | 'writeBack' | 'tripleseatLeadFormId' | 'tripleseatLocationId'
 >;
 
-/** Step boundaries, observable for logs and for crash-injection tests. */
-export type PollStep = 'claimed' | 'lead-created' | 'lead-recorded' | 'flags-cleared';
-
 export interface PollVenueOptions {
   /** HubSpot search page size (the API maximum). @default 200 */
   pageSize?: number;
   /** Claims of one request before it is quarantined. @default 5 */
   maxAttempts?: number;
-  /** Lease and claim lifetime; at least the Lambda timeout. @default 300000 */
+  /**
+   * Lease lifetime. By default the time this invocation has left plus a grace period, so the lease
+   * outlives any run that could still be working (a Lambda is killed at its timeout).
+   */
   leaseTtlMs?: number;
   /** Stop starting new work when less than this remains. @default 30000 */
   stopMarginMs?: number;
@@ -59,11 +57,13 @@ export interface PollVenueDeps {
   remainingMs: () => number;
   log?: DecisionLog;
   onStep?: (step: PollStep, contactId: string) => void | Promise<void>;
+  /** Every step the decision core decides, per request (dry-run parity, live view). */
+  onDecision?: (key: LedgerKey, step: Step) => void;
   options?: PollVenueOptions;
 }
 
 export type PollStatus =
-  'completed' | 'lease-held' | 'stopped-for-time' | 'daily-limit' | 'tripleseat-unavailable';
+  'completed' | 'lease-held' | 'lease-lost' | 'stopped-for-time' | 'daily-limit' | 'tripleseat-unavailable';
 
 export interface PollReport {
   venueId: string;
@@ -78,12 +78,22 @@ export interface PollReport {
   /** Requests an earlier run had already decided; this run only finished them. */
   resumed: number;
   flagsCleared: number;
+  /** Newer ticks that arrived while an older request was in flight, whose flag the write-back restored. */
+  reticksKept: number;
   /** HubSpot's count of flagged contacts at the start of the pass. */
   backlog: number;
   rejections: Array<{ contactId: string; reason: string }>;
 }
 
 const CheckpointSchema = z.object({ afterId: z.string() });
+
+/** How much longer than the invocation the lease lives, for clock skew between the Lambda and DynamoDB. */
+export const LEASE_GRACE_MS = 30_000;
+
+/** The run no longer holds the venue lease: it stops before sending anything else. */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+}
 
 interface PendingFinish {
   key: LedgerKey;
@@ -99,16 +109,21 @@ export async function pollVenue(deps: PollVenueDeps): Promise<PollReport> {
   const partition = keys.venue(venue.id);
   const report = emptyReport(venue.id);
 
-  if (!(await store.acquireLease(partition, runId, options.leaseTtlMs))) {
+  const leaseTtlMs = () => options.leaseTtlMs ?? deps.remainingMs() + LEASE_GRACE_MS;
+  if (!(await store.acquireLease(partition, runId, leaseTtlMs()))) {
     log.info('another run holds the lease; skipping this tick', { venueId: venue.id });
     return { ...report, status: 'lease-held' };
   }
   try {
     const schema = resolveVenueSchema(venue, await deps.hubspot.listProperties());
-    const run = new VenueRun(deps, options, log, schema, report);
+    const run = new VenueRun(deps, options, log, schema, report, leaseTtlMs);
     await run.drain();
     return report;
   } catch (error) {
+    if (error instanceof LeaseLostError) {
+      log.error('the venue lease was lost; stopped before sending anything else', { venueId: venue.id });
+      return { ...report, status: 'lease-lost' };
+    }
     if (error instanceof DailyLimitError) {
       log.warn('HubSpot daily limit reached; stopping until it resets', { venueId: venue.id });
       return { ...report, status: 'daily-limit' };
@@ -121,16 +136,32 @@ export async function pollVenue(deps: PollVenueDeps): Promise<PollReport> {
 
 class VenueRun {
   private readonly touched = new Set<string>();
+  private readonly requests: RequestRunner;
   private consecutiveTransientFailures = 0;
   private stopError: unknown;
 
   constructor(
     private readonly deps: PollVenueDeps,
-    private readonly options: Required<PollVenueOptions>,
+    private readonly options: Required<Omit<PollVenueOptions, 'leaseTtlMs'>>,
     private readonly log: DecisionLog,
     private readonly schema: VenueSchema,
     private readonly report: PollReport,
-  ) {}
+    private readonly leaseTtlMs: () => number,
+  ) {
+    this.requests = new RequestRunner({
+      store: deps.store,
+      destination: deps.tripleseat,
+      runId: deps.runId,
+      claimTtlMs: leaseTtlMs(),
+      decisions: {
+        maxAttempts: options.maxAttempts,
+        canLookUp: deps.tripleseat.findLeadsByEmail !== undefined,
+      },
+      log,
+      onStep: deps.onStep,
+      onDecision: deps.onDecision,
+    });
+  }
 
   /** Search windowed by contact id; a pass resumed from a checkpoint wraps around once to id 0. */
   async drain(): Promise<void> {
@@ -146,6 +177,7 @@ class VenueRun {
         this.report.status = 'stopped-for-time';
         return;
       }
+      await this.renewLease();
       const page = await hubspot.searchFlagged(this.schema.flag.name, afterId, this.options.pageSize);
       if (firstPage) this.report.backlog = page.total;
       firstPage = false;
@@ -168,6 +200,14 @@ class VenueRun {
       }
       afterId = page.ids[page.ids.length - 1] as string;
       await store.saveCheckpoint(partition, { afterId });
+    }
+  }
+
+  /** Fences this run: a lease that is no longer ours means another run may be working; stop at once. */
+  private async renewLease(): Promise<void> {
+    const partition = keys.venue(this.deps.venue.id);
+    if (!(await this.deps.store.renewLease(partition, this.deps.runId, this.leaseTtlMs()))) {
+      throw new LeaseLostError(`run ${this.deps.runId} no longer holds the lease of '${this.deps.venue.id}'`);
     }
   }
 
@@ -201,7 +241,7 @@ class VenueRun {
   }
 
   private async handleContact(contact: FlaggedContact): Promise<PendingFinish | undefined> {
-    const { store, runId, venue } = this.deps;
+    const { venue } = this.deps;
     // Search lags behind writes: the batch read is authoritative for the flag's current value.
     if (contact.properties[this.schema.flag.name] !== 'true') return undefined;
     const key: LedgerKey = {
@@ -210,161 +250,51 @@ class VenueRun {
       flagSetAt: requestTimeOf(contact, this.log),
     };
     this.report.flagged += 1;
-
-    const claim = await store.claim(key, runId, this.options.leaseTtlMs);
-    if (claim.outcome === 'exists') return this.finishDecided(key, claim.entry);
-    await this.deps.onStep?.('claimed', contact.id);
-    if (claim.entry.attempts > this.options.maxAttempts) {
-      return this.quarantine(
-        key,
-        `gave up after ${claim.entry.attempts - 1} attempts (${claim.entry.lastError ?? 'unknown error'})`,
-      );
-    }
-
     const mapped = mapContactToLead(contact.properties, this.schema.fields, {
       locationId: venue.tripleseatLocationId,
       leadFormId: venue.tripleseatLeadFormId,
     });
-    if (!mapped.ok) return this.reject(key, mapped.reason);
-
-    let leadId: string | undefined;
-    let lookingUp = false;
-    try {
-      lookingUp = claim.entry.attempts > 1;
-      const existing = lookingUp ? await this.findEarlierLead(key, mapped.lead.email_address) : undefined;
-      lookingUp = false;
-      if (existing) {
-        leadId = existing;
-        this.log.info('lead already in Tripleseat from an earlier attempt; not creating another', {
-          venueId: venue.id,
-          contactId: key.contactId,
-          leadId,
-        });
-      } else {
-        leadId = (await this.deps.tripleseat.createLead(mapped.lead)).leadId;
-      }
-      this.consecutiveTransientFailures = 0;
-    } catch (error) {
-      // A lookup that Tripleseat refuses says nothing about this record: retry it later (bounded by
-      // the attempts, then quarantine) instead of rejecting it.
-      const failure =
-        lookingUp && error instanceof PermanentApiError
-          ? new TransientApiError('tripleseat', `lead lookup before re-sending failed: ${error.message}`, {
-              cause: error,
-            })
-          : error;
-      return this.createFailed(key, claim.entry, failure);
-    }
-    await this.deps.onStep?.('lead-created', contact.id);
-    await store.markLeadCreated(key, runId, leadId ?? 'unknown');
-    await this.deps.onStep?.('lead-recorded', contact.id);
-    this.report.created += 1;
-    this.log.info('lead created', {
-      venueId: venue.id,
-      contactId: key.contactId,
-      flagSetAt: key.flagSetAt,
-      leadId,
-    });
-    return { key, update: this.update(key.contactId, { kind: 'sent', leadId }), markDone: true };
-  }
-
-  /** An earlier run decided this request; finish what it could not (clear the flag, write back). */
-  private finishDecided(key: LedgerKey, entry: LedgerEntry): PendingFinish | undefined {
-    const fields = { venueId: key.venueId, contactId: key.contactId, state: entry.state };
-    switch (entry.state) {
-      case 'CLAIMED':
-        this.log.info('request is being worked on by another run; leaving it', fields);
+    const result = await this.requests.run(key, mapped);
+    switch (result.kind) {
+      case 'left':
         return undefined;
-      default:
-        this.report.resumed += 1;
-        this.log.info('request already decided; finishing it', { ...fields, leadId: entry.leadId });
-        return {
-          key,
-          update: this.update(key.contactId, decidedOutcome(entry)),
-          markDone: entry.state === 'LEAD_CREATED',
-        };
+      case 'retry':
+        this.report.retried += 1;
+        this.consecutiveTransientFailures += 1;
+        if (this.consecutiveTransientFailures >= this.options.circuitBreakerThreshold) {
+          this.report.status = 'tripleseat-unavailable';
+        }
+        return undefined;
+      case 'finished':
+        this.count(key, result.outcome, result.resumed);
+        if (result.created) this.consecutiveTransientFailures = 0;
+        return { key, update: this.update(key.contactId, result.outcome), markDone: result.markDone };
     }
   }
 
-  /** Closes the "lead created, answer lost" window where the venue has OAuth (DESIGN.md section 5). */
-  private async findEarlierLead(key: LedgerKey, email: string): Promise<string | undefined> {
-    const find = this.deps.tripleseat.findLeadsByEmail?.bind(this.deps.tripleseat);
-    if (!find) return undefined;
-    const setAt = Date.parse(key.flagSetAt);
-    const leads = await find(email);
-    // Only a lead created after this flag was set can be this request's lead.
-    return leads.find((lead) => lead.createdAt !== undefined && Date.parse(lead.createdAt) >= setAt)?.id;
+  private count(key: LedgerKey, outcome: Outcome, resumed: boolean): void {
+    if (resumed) {
+      this.report.resumed += 1;
+      return;
+    }
+    if (outcome.kind === 'sent') this.report.created += 1;
+    if (outcome.kind === 'quarantined') this.report.quarantined += 1;
+    if (outcome.kind === 'rejected') {
+      this.report.rejected += 1;
+      this.report.rejections.push({ contactId: key.contactId, reason: outcome.reason });
+    }
   }
 
-  private async createFailed(
-    key: LedgerKey,
-    entry: LedgerEntry,
-    error: unknown,
-  ): Promise<PendingFinish | undefined> {
-    const { store, runId } = this.deps;
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof PermanentApiError) {
-      return this.reject(key, message.replace(/^Tripleseat rejected the lead: /, 'Tripleseat: '));
-    }
-    if (error instanceof AuthError || isRunStopping(error)) {
-      // Not this record's fault: keep it for the next run, and stop this one with the explanation.
-      await store.releaseForRetry(key, runId, message);
-      throw error;
-    }
-    if (error instanceof AmbiguousOutcomeError && !this.deps.tripleseat.findLeadsByEmail) {
-      // Without OAuth nobody can tell whether the lead exists: a person must look before a replay.
-      return this.quarantine(
-        key,
-        `Tripleseat's answer was lost and this venue has no OAuth token to check; look for a lead for contact ` +
-          `${key.contactId} in Tripleseat before replaying`,
-      );
-    }
-    if (entry.attempts >= this.options.maxAttempts) {
-      return this.quarantine(key, `Tripleseat failed ${entry.attempts} times (${message})`);
-    }
-    await store.releaseForRetry(key, runId, message);
-    this.report.retried += 1;
-    this.log.warn('temporary failure; will retry next tick', {
-      venueId: key.venueId,
-      contactId: key.contactId,
-      attempt: entry.attempts,
-      error: message,
-    });
-    this.consecutiveTransientFailures += 1;
-    if (this.consecutiveTransientFailures >= this.options.circuitBreakerThreshold) {
-      this.report.status = 'tripleseat-unavailable';
-    }
-    return undefined;
-  }
-
-  private async reject(key: LedgerKey, reason: string): Promise<PendingFinish> {
-    await this.deps.store.reject(key, this.deps.runId, reason);
-    this.report.rejected += 1;
-    this.report.rejections.push({ contactId: key.contactId, reason });
-    this.log.info('request rejected', { venueId: key.venueId, contactId: key.contactId, reason });
-    return { key, update: this.update(key.contactId, { kind: 'rejected', reason }), markDone: false };
-  }
-
-  private async quarantine(key: LedgerKey, reason: string): Promise<PendingFinish> {
-    await this.deps.store.quarantineLedger(key, this.deps.runId, reason);
-    this.report.quarantined += 1;
-    this.log.error('request quarantined for replay', {
-      venueId: key.venueId,
-      contactId: key.contactId,
-      reason,
-    });
-    return {
-      key,
-      update: this.update(key.contactId, { kind: 'quarantined', reason: QUARANTINED_REASON }),
-      markDone: false,
-    };
-  }
-
-  /** Clears the flags of a page in batches, then marks the created leads DONE. */
+  /**
+   * Clears the flags of a page in batches, then marks the created leads DONE. A marketer may have ticked
+   * the box again while the older request was in flight: clearing would wipe that newer request, so the
+   * flags just cleared are read back and any with a newer tick are set again (one call per 50 contacts).
+   */
   private async finish(pending: PendingFinish[]): Promise<void> {
     if (pending.length === 0) return;
     const { failed } = await this.deps.hubspot.updateContacts(pending.map((item) => item.update));
     const failedIds = new Map(failed.map((failure) => [failure.id, failure.reason]));
+    const cleared: PendingFinish[] = [];
     for (const item of pending) {
       const failure = failedIds.get(item.key.contactId);
       if (failure) {
@@ -376,9 +306,47 @@ class VenueRun {
         });
         continue;
       }
+      cleared.push(item);
       this.report.flagsCleared += 1;
       await this.deps.onStep?.('flags-cleared', item.key.contactId);
       if (item.markDone) await this.deps.store.markDone(item.key);
+    }
+    await this.keepNewerTicks(cleared);
+  }
+
+  private async keepNewerTicks(cleared: PendingFinish[]): Promise<void> {
+    if (cleared.length === 0) return;
+    const flag = this.schema.flag.name;
+    const requestTime = new Map(cleared.map((item) => [item.key.contactId, Date.parse(item.key.flagSetAt)]));
+    const now = await this.deps.hubspot.readFlagged([...requestTime.keys()], flag, []);
+    const restore = now.filter((contact) => {
+      const handled = requestTime.get(contact.id);
+      const newest = contact.flagSetAt === undefined ? Number.NaN : Date.parse(contact.flagSetAt);
+      return contact.properties[flag] !== 'true' && handled !== undefined && newest > handled;
+    });
+    if (restore.length === 0) return;
+    const { failed } = await this.deps.hubspot.updateContacts(
+      restore.map((contact) => ({ id: contact.id, properties: { [flag]: 'true' } })),
+    );
+    const failedIds = new Set(failed.map((failure) => failure.id));
+    for (const contact of restore) {
+      if (failedIds.has(contact.id)) {
+        this.log.error(
+          'a newer tick arrived while the older request was in flight and could not be restored',
+          {
+            venueId: this.deps.venue.id,
+            contactId: contact.id,
+            tickedAt: contact.flagSetAt,
+          },
+        );
+        continue;
+      }
+      this.report.reticksKept += 1;
+      this.log.info('kept a newer tick that arrived while the older request was in flight', {
+        venueId: this.deps.venue.id,
+        contactId: contact.id,
+        tickedAt: contact.flagSetAt,
+      });
     }
   }
 
@@ -400,11 +368,13 @@ function requestTimeOf(contact: FlaggedContact, log: DecisionLog): string {
   return flagSetAt;
 }
 
-function withDefaults(options: PollVenueOptions = {}): Required<PollVenueOptions> {
+function withDefaults(
+  options: PollVenueOptions = {},
+): Required<Omit<PollVenueOptions, 'leaseTtlMs'>> & Pick<PollVenueOptions, 'leaseTtlMs'> {
   return {
     pageSize: options.pageSize ?? 200,
     maxAttempts: options.maxAttempts ?? 5,
-    leaseTtlMs: options.leaseTtlMs ?? 300_000,
+    ...(options.leaseTtlMs === undefined ? {} : { leaseTtlMs: options.leaseTtlMs }),
     stopMarginMs: options.stopMarginMs ?? 30_000,
     concurrency: options.concurrency ?? 4,
     circuitBreakerThreshold: options.circuitBreakerThreshold ?? 5,
@@ -422,6 +392,7 @@ function emptyReport(venueId: string): PollReport {
     quarantined: 0,
     resumed: 0,
     flagsCleared: 0,
+    reticksKept: 0,
     backlog: 0,
     rejections: [],
   };

@@ -258,7 +258,7 @@ describe('Command: replay', () => {
     expect(empty.stdout).toContain("Nothing quarantined for venue 'venue-a'.");
   });
 
-  it('quarantines the request again when reading the contact fails, so it stays replayable', async () => {
+  it('leaves the request quarantined when reading the contact fails, so it stays replayable', async () => {
     // Prepare: a quarantined request, and HubSpot refusing the next contact read
     const w = world();
     const store = storeOf();
@@ -279,7 +279,11 @@ describe('Command: replay', () => {
 
     // Assess: still visible after the failure, and the next replay finishes it
     expect(JSON.parse(failed.stdout).items).toEqual([
-      expect.objectContaining({ contactId, outcome: 'requarantined' }),
+      expect.objectContaining({
+        contactId,
+        outcome: 'skipped',
+        detail: expect.stringMatching(/still quarantined/),
+      }),
     ]);
     expect(JSON.parse(again.stdout).items).toEqual([
       expect.objectContaining({ contactId, outcome: 'created', leadId: expect.any(String) }),
@@ -287,6 +291,67 @@ describe('Command: replay', () => {
     expect((await store.getLedger(key))?.state).toBe('DONE');
     const email = w.hubspot.getContact(contactId)?.properties.email;
     expect(w.tripleseat.leads('venue-a').filter((lead) => lead.email_address === email)).toHaveLength(1);
+  });
+});
+
+describe('Command: replay (one decision core)', () => {
+  it('keeps a request whose lookup Tripleseat refuses quarantined (never rejects a valid contact)', async () => {
+    // Prepare: venue-b (OAuth) with a request whose create answer was lost, and a lookup that is refused
+    const w = world();
+    const store = storeOf();
+    const contactId = validContact(w);
+    w.tick(contactId, 'venue-b');
+    const flagSetAt = new Date(
+      w.hubspot.history(contactId, w.flagProperty('venue-b'))[0]?.timestamp ?? 0,
+    ).toISOString();
+    const key = { venueId: 'venue-b', contactId, flagSetAt };
+    const email = w.hubspot.getContact(contactId)?.properties.email ?? '';
+    await store.claim(key, 'run-1', 60_000);
+    await store.markSending(key, 'run-1', { email });
+    await store.quarantineLedger(key, 'run-1', 'answer lost', { maybeSent: true });
+    w.tripleseat.faults.add({ match: /search\.json/, status: 404, times: 1 });
+
+    // Act
+    const refused = await cli(w, ['replay', 'venue-b', '--yes', '--json'], { venue: 'venue-b' });
+
+    // Assess: back in quarantine, still marked as maybe sent, nothing rejected, nothing created
+    expect(JSON.parse(refused.stdout).items).toEqual([
+      expect.objectContaining({ contactId, outcome: 'requarantined' }),
+    ]);
+    expect(await store.getLedger(key)).toMatchObject({ state: 'QUARANTINED', sendingAt: expect.any(Number) });
+    expect(w.tripleseat.leads('venue-b').filter((lead) => lead.email_address === email)).toHaveLength(0);
+  });
+
+  it('will not re-send a request that may have a lead at a venue without OAuth until a person confirmed', async () => {
+    // Prepare: the marina (no OAuth) with a request whose create answer was lost
+    const w = world();
+    const store = storeOf();
+    const contactId = validContact(w);
+    w.tick(contactId, 'marina');
+    const flagSetAt = new Date(
+      w.hubspot.history(contactId, w.flagProperty('marina'))[0]?.timestamp ?? 0,
+    ).toISOString();
+    const key = { venueId: 'marina', contactId, flagSetAt };
+    const email = w.hubspot.getContact(contactId)?.properties.email ?? '';
+    await store.claim(key, 'run-1', 60_000);
+    await store.markSending(key, 'run-1', { email });
+    await store.quarantineLedger(key, 'run-1', 'answer lost', { maybeSent: true });
+
+    // Act
+    const unconfirmed = await cli(w, ['replay', 'marina', '--yes', '--json'], { venue: 'marina' });
+    const confirmed = await cli(w, ['replay', 'marina', '--yes', '--checked-tripleseat', '--json'], {
+      venue: 'marina',
+    });
+
+    // Assess
+    expect(JSON.parse(unconfirmed.stdout).items).toEqual([
+      expect.objectContaining({
+        outcome: 'skipped',
+        detail: expect.stringMatching(/a lead may already exist/),
+      }),
+    ]);
+    expect(JSON.parse(confirmed.stdout).items).toEqual([expect.objectContaining({ outcome: 'created' })]);
+    expect(w.tripleseat.leads('marina').filter((lead) => lead.email_address === email)).toHaveLength(1);
   });
 });
 

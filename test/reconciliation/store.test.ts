@@ -33,6 +33,9 @@ function storeAt(clock: { now: number }): ReconciliationStore {
 async function entryIn(store: ReconciliationStore, state: LedgerState): Promise<LedgerKey> {
   const key = freshKey();
   await store.claim(key, 'run-1', 60_000);
+  if (state === 'SENDING' || state === 'LEAD_CREATED' || state === 'DONE') {
+    await store.markSending(key, 'run-1', { email: 'ada@example.com' });
+  }
   if (state === 'LEAD_CREATED' || state === 'DONE') await store.markLeadCreated(key, 'run-1', 'L1');
   if (state === 'DONE') await store.markDone(key);
   if (state === 'REJECTED') await store.reject(key, 'run-1', 'last name missing');
@@ -45,6 +48,8 @@ function move(store: ReconciliationStore, key: LedgerKey, to: LedgerState): Prom
   switch (to) {
     case 'CLAIMED':
       return store.releaseForRetry(key, 'run-1', 'timeout');
+    case 'SENDING':
+      return store.markSending(key, 'run-1', { email: 'ada@example.com' });
     case 'LEAD_CREATED':
       return store.markLeadCreated(key, 'run-1', 'L2');
     case 'DONE':
@@ -105,29 +110,29 @@ describe('Class: ReconciliationStore', () => {
   });
 
   describe('Method: claim', () => {
-    it('refuses a second claim of the same key while the first claim is live', async () => {
+    it('leaves a request to the run that claimed it when that run claims it again', async () => {
       const clock = { now: 2_000_000 };
       const store = storeAt(clock);
       const key = freshKey();
 
       const first = await store.claim(key, 'run-1', 60_000);
-      const second = await store.claim(key, 'run-2', 60_000);
+      const again = await store.claim(key, 'run-1', 60_000);
 
       expect(first).toMatchObject({
         outcome: 'claimed',
         resumed: false,
         entry: { state: 'CLAIMED', attempts: 1 },
       });
-      expect(second).toMatchObject({ outcome: 'exists', entry: { state: 'CLAIMED', claimedBy: 'run-1' } });
+      expect(again).toMatchObject({ outcome: 'exists', entry: { state: 'CLAIMED', claimedBy: 'run-1' } });
     });
 
-    it('resumes a CLAIMED entry whose runner died (claim expired), counting the attempt', async () => {
+    it('takes over at once an in-flight entry of another run (claims live only as long as the lease), counting the attempt', async () => {
       const clock = { now: 3_000_000 };
       const store = storeAt(clock);
       const key = freshKey();
-      await store.claim(key, 'run-1', 60_000);
-      clock.now += 60_001;
+      await store.claim(key, 'run-1', 600_000);
 
+      // The caller holds the venue lease, so run-1 is dead or fenced out: no waiting for its claim to expire.
       const resumed = await store.claim(key, 'run-2', 60_000);
 
       expect(resumed).toMatchObject({
@@ -150,7 +155,33 @@ describe('Class: ReconciliationStore', () => {
       expect(result).toMatchObject({ outcome: 'exists', entry: { state: 'LEAD_CREATED', leadId: 'L1' } });
     });
 
-    it('lets exactly one of many concurrent claimers win the same key', async () => {
+    it('keeps SENDING when taking over a request that may have been sent', async () => {
+      const store = storeAt({ now: 3_500_000 });
+      const key = freshKey();
+      await store.claim(key, 'run-1', 60_000);
+      await store.markSending(key, 'run-1', { email: 'ada@example.com', lastName: 'Lovelace' });
+
+      const taken = await store.claim(key, 'run-2', 60_000);
+
+      expect(taken).toMatchObject({
+        outcome: 'claimed',
+        entry: { state: 'SENDING', sent: { email: 'ada@example.com', lastName: 'Lovelace' }, attempts: 2 },
+      });
+    });
+
+    it('forgets the intent when the answer proved nothing was created', async () => {
+      const store = storeAt({ now: 3_600_000 });
+      const key = freshKey();
+      await store.claim(key, 'run-1', 60_000);
+      await store.markSending(key, 'run-1', { email: 'ada@example.com' });
+
+      const released = await store.releaseForRetry(key, 'run-1', '503 turned away');
+
+      expect(released.state).toBe('CLAIMED');
+      expect(released.sendingAt).toBeUndefined();
+    });
+
+    it('lets exactly one of many concurrent first claimers create the entry', async () => {
       const key = freshKey('race-claims');
       const stores = Array.from(
         { length: 12 },
@@ -163,15 +194,14 @@ describe('Class: ReconciliationStore', () => {
 
       const results = await Promise.all(stores.map((store, i) => store.claim(key, `run-${i}`, 60_000)));
 
-      expect(results.filter((r) => r.outcome === 'claimed')).toHaveLength(1);
-      expect(results.filter((r) => r.outcome === 'exists')).toHaveLength(11);
+      expect(results.filter((r) => r.outcome === 'claimed' && !r.resumed)).toHaveLength(1);
     });
   });
 
   describe('Method: transitions', () => {
     const cases = LEDGER_STATES.flatMap((from) =>
       LEDGER_STATES.map((to) => ({ from, to, legal: LEGAL_TRANSITIONS[from].includes(to) })),
-    ).filter(({ from, to }) => !(from === 'QUARANTINED' && to === 'CLAIMED')); // replay, tested below
+    ).filter(({ from, to }) => !(from === 'QUARANTINED' && (to === 'CLAIMED' || to === 'SENDING'))); // replay, tested below
 
     it.each(cases)('$from -> $to is legal: $legal', async ({ from, to, legal }) => {
       const store = storeAt({ now: 10_000_000 });
@@ -206,11 +236,49 @@ describe('Class: ReconciliationStore', () => {
       ).toBe(false);
     });
 
+    it('replays a request that may have been sent as SENDING (looked up first), unless a person confirmed none exists', async () => {
+      const store = storeAt({ now: 11_500_000 });
+      const maybe = freshKey();
+      await store.claim(maybe, 'run-1', 60_000);
+      await store.markSending(maybe, 'run-1', { email: 'ada@example.com' });
+      await store.quarantineLedger(maybe, 'run-1', 'answer lost', { maybeSent: true });
+      const confirmed = freshKey();
+      await store.claim(confirmed, 'run-1', 60_000);
+      await store.markSending(confirmed, 'run-1', { email: 'bob@example.com' });
+      await store.quarantineLedger(confirmed, 'run-1', 'answer lost', { maybeSent: true });
+
+      const replayed = await store.replayLedger(maybe);
+      const replayedConfirmed = await store.replayLedger(confirmed, { confirmedNotSent: true });
+
+      expect(replayed).toMatchObject({ state: 'SENDING', attempts: 0 });
+      expect(replayedConfirmed).toMatchObject({ state: 'CLAIMED', attempts: 0 });
+      expect(replayedConfirmed.sendingAt).toBeUndefined();
+    });
+
     it('refuses replay of an entry that is not quarantined', async () => {
       const store = storeAt({ now: 12_000_000 });
       const key = await entryIn(store, 'DONE');
 
       await expect(store.replayLedger(key)).rejects.toBeInstanceOf(IllegalTransitionError);
+    });
+  });
+
+  describe('Method: renewLease', () => {
+    it('renews a lease still ours (even lapsed, when nobody took it) and refuses one another run took', async () => {
+      const clock = { now: 20_000_000 };
+      const store = storeAt(clock);
+      const partition = keys.venue('renew-venue');
+      await store.acquireLease(partition, 'run-1', 60_000);
+
+      clock.now += 90_000;
+      const lapsedButOurs = await store.renewLease(partition, 'run-1', 60_000);
+      clock.now += 60_001;
+      await store.acquireLease(partition, 'run-2', 60_000);
+      const takenOver = await store.renewLease(partition, 'run-1', 60_000);
+
+      expect(lapsedButOurs).toBe(true);
+      expect(takenOver).toBe(false);
+      expect((await store.getLease(partition))?.owner).toBe('run-2');
     });
   });
 

@@ -1,12 +1,18 @@
 /**
  * THE one classification of failed calls, used by every adapter: an HTTP answer or a network failure
  * becomes exactly one class of the error family (errors.ts), so the retry policy decides by class.
+ * Each vendor's error body is read by its own module (vendors/), redaction lives in redact.ts.
  *
- * Vendor facts behind each rule: /work/shared/api-facts/README.md (1.4 HubSpot 429 bodies and headers,
- * 4 Webex cost limits). Messages carry the caller's context, the status and the vendor's message or
- * category, never tokens, Authorization headers or query strings (Tripleseat's `public_key=`).
+ * Vendor facts behind each rule: docs/pacing.md. Messages carry the caller's context, the status
+ * and the vendor's message or category, never tokens, Authorization headers or query strings
+ * (Tripleseat's `public_key=`).
  */
-import { z } from 'zod';
+import { headerValue, type HeadersLike } from './headers';
+import { redactSecrets } from './redact';
+import { parseBody, type VendorDetails } from './vendors/details';
+import { hubspotErrorDetails } from './vendors/hubspot';
+import { tripleseatErrorDetails } from './vendors/tripleseat';
+import { webexErrorDetails } from './vendors/webex';
 import {
   ApiError,
   AuthError,
@@ -18,9 +24,8 @@ import {
   type ApiName,
 } from './errors';
 
-/** Fetch `Headers`, Node's `IncomingHttpHeaders`, or the HubSpot SDK's `{ [name]: string }`. */
-export type HeadersLike =
-  { get(name: string): string | null } | Record<string, string | string[] | number | undefined> | undefined;
+// Adapters import these from here; they live in their own modules.
+export { headerValue, redactSecrets, type HeadersLike };
 
 export interface HttpFailure {
   status: number;
@@ -34,132 +39,23 @@ export interface ClassifyOptions {
   now?: () => number;
 }
 
-/** Used when a 429 names no wait at all (HubSpot sends no Retry-After; api-facts 1.4). */
+/** Used when a 429 names no wait at all (HubSpot sends no Retry-After). */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 1_000;
 /** HubSpot's burst window when the interval header is missing. */
 export const HUBSPOT_BURST_WINDOW_MS = 10_000;
 const MAX_VENDOR_MESSAGE_CHARS = 300;
 
-/** Case-insensitive header lookup over every header shape we meet. */
-export function headerValue(headers: HeadersLike, name: string): string | undefined {
-  if (!headers) return undefined;
-  if (typeof (headers as { get?: unknown }).get === 'function') {
-    return (headers as { get(name: string): string | null }).get(name) ?? undefined;
-  }
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
-    if (key.toLowerCase() !== wanted || value === undefined) continue;
-    return Array.isArray(value) ? value.map(String).join(', ') : String(value);
-  }
-  return undefined;
-}
-
-/**
- * Removes what must never reach a log: query strings of URLs (Tripleseat's `public_key=` lives there),
- * bare `public_key=`/`access_token=`-style pairs, bearer tokens, token-shaped strings
- * (HubSpot `pat-…`, Webex `sk_live_…`/`sk_test_…`), and email addresses (personal data: HubSpot's
- * validation messages quote the rejected value, e.g. "Email address a@b is invalid").
- */
-export function redactSecrets(text: string): string {
-  return text
-    .replace(/\b(https?:\/\/[^\s?#"'<>]+)\?[^\s#"'<>]*/gi, '$1?[redacted]')
-    .replace(
-      /\b(public_key|access_token|refresh_token|api_key|apikey|token|client_secret|hapikey)=[^\s&"'<>]*/gi,
-      '$1=[redacted]',
-    )
-    .replace(/\b(authorization\s*[:=]\s*)("?)[^\s",}]+(\s+[^\s",}]+)?/gi, '$1$2[redacted]')
-    .replace(/\bBearer\s+[A-Za-z0-9._~+/=-]+/gi, 'Bearer [redacted]')
-    .replace(/\bpat-[a-z0-9]+-[0-9a-f-]{8,}/gi, '[redacted-token]')
-    .replace(/\bsk_(live|test)_[A-Za-z0-9]+/gi, '[redacted-token]')
-    .replace(/[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+/g, '[redacted-email]');
-}
-
-// Vendor error bodies, parsed (never cast). Loose: vendors add fields; we read only these.
-/** HubSpot `Error` (api-facts 1.5) and its 429 variants (1.4). */
-const HubSpotErrorBody = z.looseObject({
-  message: z.string().optional(),
-  category: z.string().optional(),
-  policyName: z.string().optional(),
-  errorType: z.string().optional(),
-  correlationId: z.string().optional(),
-});
-/** Webex Events transport-level error: `{ message, extensions: { code, … } }` (api-facts 4). */
-const WebexErrorBody = z.looseObject({
-  message: z.string().optional(),
-  extensions: z
-    .looseObject({
-      code: z.string().optional(),
-      availableCost: z.number().optional(),
-      dailyAvailableCost: z.number().optional(),
-      referenceId: z.string().optional(),
-    })
-    .optional(),
-});
-/** Tripleseat: `{ errors: { field: [msgs] } }` or `{ errors: [msgs] }`, sometimes `{ error }` (api-facts 3). */
-const TripleseatErrorBody = z.looseObject({
-  error: z.string().optional(),
-  errors: z.union([z.record(z.string(), z.array(z.string())), z.array(z.string())]).optional(),
-});
-
-interface VendorDetails {
-  message?: string;
-  /** HubSpot category / Webex extensions.code. */
-  code?: string;
-  policyName?: string;
-  correlationId?: string;
-  webexAvailableCost?: number;
-  webexDailyAvailableCost?: number;
-}
-
-function parseBody(body: unknown): unknown {
-  if (typeof body !== 'string') return body;
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    return body;
-  }
-}
+const VENDOR_DETAILS: Record<ApiName, (body: unknown) => VendorDetails> = {
+  hubspot: hubspotErrorDetails,
+  'hubspot-search': hubspotErrorDetails,
+  tripleseat: tripleseatErrorDetails,
+  webex: webexErrorDetails,
+};
 
 function vendorDetails(api: ApiName, rawBody: unknown): VendorDetails {
   const body = parseBody(rawBody);
   if (typeof body === 'string') return body.trim() ? { message: body.trim() } : {};
-  if (api === 'webex') {
-    const parsed = WebexErrorBody.safeParse(body);
-    if (!parsed.success) return {};
-    const { message, extensions } = parsed.data;
-    return {
-      ...(message !== undefined ? { message } : {}),
-      ...(extensions?.code !== undefined ? { code: extensions.code } : {}),
-      ...(extensions?.referenceId !== undefined ? { correlationId: extensions.referenceId } : {}),
-      ...(extensions?.availableCost !== undefined ? { webexAvailableCost: extensions.availableCost } : {}),
-      ...(extensions?.dailyAvailableCost !== undefined
-        ? { webexDailyAvailableCost: extensions.dailyAvailableCost }
-        : {}),
-    };
-  }
-  if (api === 'tripleseat') {
-    const parsed = TripleseatErrorBody.safeParse(body);
-    if (!parsed.success) return {};
-    const { error, errors } = parsed.data;
-    const listed = Array.isArray(errors)
-      ? errors.join('; ')
-      : errors
-        ? Object.entries(errors)
-            .map(([field, messages]) => `${field} ${messages.join(', ')}`)
-            .join('; ')
-        : undefined;
-    const message = listed ?? error;
-    return message !== undefined ? { message } : {};
-  }
-  const parsed = HubSpotErrorBody.safeParse(body);
-  if (!parsed.success) return {};
-  const { message, category, policyName, correlationId } = parsed.data;
-  return {
-    ...(message !== undefined ? { message } : {}),
-    ...(category !== undefined ? { code: category } : {}),
-    ...(policyName !== undefined ? { policyName } : {}),
-    ...(correlationId !== undefined ? { correlationId } : {}),
-  };
+  return VENDOR_DETAILS[api](body);
 }
 
 /** `Retry-After` is delta-seconds or an HTTP date (RFC 9110 10.2.3). */
@@ -190,7 +86,7 @@ function describe(context: string, status: number, details: VendorDetails): stri
 
 function isDailyLimit(api: ApiName, headers: HeadersLike, details: VendorDetails): boolean {
   if (api === 'webex') {
-    // The SDKs decide by dailyAvailableCost (api-facts 4); the header is the fallback when the body
+    // The SDKs decide by dailyAvailableCost; the header is the fallback when the body
     // does not say (e.g. a proxy stripped it).
     if (details.webexDailyAvailableCost !== undefined) return details.webexDailyAvailableCost < 1;
     return headerValue(headers, 'x-daily-retry-after') !== undefined;
@@ -248,7 +144,7 @@ export function errorFromHttp(
     return new TransientApiError(api, `${message} - temporary failure, will retry`, { status });
   }
   if (status === 409) {
-    // HubSpot 409 CONFLICT means "Contact already exists. Existing ID: N" (api-facts 1.5/6): the same
+    // HubSpot 409 CONFLICT means "Contact already exists. Existing ID: N": the same
     // request conflicts every time, so retrying only burns budget. Webex 409 is documented retriable.
     if (api.startsWith('hubspot') && details.code === 'CONFLICT') {
       return new PermanentApiError(api, `${message} - conflicts with an existing record, not retried`, {
@@ -336,45 +232,6 @@ export function errorFromNetwork(api: ApiName, cause: unknown, context: string):
     redactSecrets(`${context} failed: network error (${text}) - will retry`),
     {
       cause: safeCause,
-    },
-  );
-}
-
-/**
- * Convenience for adapters' catch blocks: passes ApiErrors through, classifies SDK exceptions that
- * carry an HTTP answer (`@hubspot/api-client` ApiException: `code`, `body`, `headers`), network
- * failures, and anything else as a PermanentApiError (a bug or an unknown failure: not retried).
- */
-export function errorFromThrown(
-  api: ApiName,
-  error: unknown,
-  context: string,
-  options?: ClassifyOptions,
-): ApiError {
-  if (error instanceof ApiError) return error;
-  if (typeof error === 'object' && error !== null) {
-    const { code, status, body, headers } = error as {
-      code?: unknown;
-      status?: unknown;
-      body?: unknown;
-      headers?: unknown;
-    };
-    const httpStatus = typeof code === 'number' ? code : typeof status === 'number' ? status : undefined;
-    if (httpStatus !== undefined && httpStatus >= 100 && httpStatus <= 599) {
-      const headerBag =
-        typeof headers === 'object' && headers !== null
-          ? (headers as Exclude<HeadersLike, undefined>)
-          : undefined;
-      return errorFromHttp(api, { status: httpStatus, headers: headerBag, body }, context, options);
-    }
-  }
-  if (isNetworkFailure(error)) return errorFromNetwork(api, error, context);
-  const text = redactSecrets(errorText(error));
-  return new PermanentApiError(
-    api,
-    redactSecrets(`${context} failed: unexpected error (${text}) - not retried`),
-    {
-      cause: new Error(text),
     },
   );
 }

@@ -1,10 +1,9 @@
-/** The rate-limit module (DESIGN.md section 7): one classification, one retry policy, one door. */
+/** The rate-limit module: one classification, one retry policy, one door. */
 export * from './errors';
 export type { ApiCallStats, ApiCaller } from './types';
 export {
   errorFromHttp,
   errorFromNetwork,
-  errorFromThrown,
   headerValue,
   isNetworkFailure,
   parseRetryAfter,

@@ -1,6 +1,6 @@
 /**
  * Local pacing: one `PacingLane` per API and credential, mirroring what each server counts (vendor
- * limits: docs/rate-limits.md), so the drain runs at the server's limit without bouncing off it.
+ * limits: docs/pacing.md), so the drain runs at the server's limit without bouncing off it.
  * Cross-function sharing of the HubSpot limits is shared-budget.ts's job; these lanes pace this process.
  *
  * - HubSpot general: at most 90% of `tenSecondLimit` sent in any rolling 10 s (HubSpot's window is

@@ -1,5 +1,5 @@
 /**
- * The single retry policy (DESIGN.md section 7), on p-retry. Vendor SDK retries stay off.
+ * The single retry policy, on p-retry. Vendor SDK retries stay off.
  *
  * - Retries only TransientApiError (5xx, 408, 409, timeouts, resets) and its RateLimitedError (429).
  * - A 429 waits exactly its `retryAfterMs` plus a small jitter (so several functions that were told the

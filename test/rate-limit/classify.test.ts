@@ -7,10 +7,9 @@ import {
   TransientApiError,
   errorFromHttp,
   errorFromNetwork,
-  errorFromThrown,
 } from '../../shared/rate-limit';
 
-// Real 429 bodies from /work/shared/api-facts/README.md (1.4 HubSpot, 4 Webex).
+// Real 429 bodies as the vendors document and send them (HubSpot usage details, Webex rate limits).
 const HUBSPOT_BURST_429 = {
   status: 'error',
   message: 'You have reached your ten_secondly_rolling limit.',
@@ -327,31 +326,5 @@ describe('Function: errorFromNetwork', () => {
     expect(error.message).not.toContain('PK_SECRET_123');
     expect(String((error.cause as Error).message)).not.toContain('PK_SECRET_123');
     expect(error.message).toContain('socket hang up');
-  });
-});
-
-describe('Function: errorFromThrown', () => {
-  it('classifies a HubSpot SDK ApiException by its code, body and headers', () => {
-    // Prepare
-    const sdkError = Object.assign(new Error('HTTP-Code: 429'), {
-      code: 429,
-      body: HUBSPOT_BURST_429,
-      headers: { 'x-hubspot-ratelimit-interval-milliseconds': '10000' },
-    });
-
-    // Act
-    const error = errorFromThrown('hubspot', sdkError, 'HubSpot batch upsert');
-
-    // Assess
-    expect(error).toBeInstanceOf(RateLimitedError);
-    expect((error as RateLimitedError).retryAfterMs).toBe(10_000);
-  });
-
-  it('treats an unknown error as permanent (not retried)', () => {
-    // Act
-    const error = errorFromThrown('webex', new RangeError('boom'), 'c');
-
-    // Assess
-    expect(error).toBeInstanceOf(PermanentApiError);
   });
 });

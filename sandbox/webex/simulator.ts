@@ -25,7 +25,7 @@ import {
 } from '../sim-kit';
 import { toConnection } from './connection';
 import { CostBudget, queryCost } from './cost';
-import { loadWebexSchema, webexSchemaPath } from './schema';
+import { loadWebexSchema, webexSchemaPath, type WebexSchemaMode } from './schema';
 import { WebexStore } from './store';
 import type {
   RolledId,
@@ -45,7 +45,7 @@ export class WebexSimulator {
   readonly clock: SimClock;
   readonly faults: FaultInjector;
   readonly log = new RequestLog();
-  private readonly schema: GraphQLSchema;
+  private schema: GraphQLSchema;
   private readonly store: WebexStore;
   private readonly budget: CostBudget;
   private readonly tokens: Set<string> | undefined;
@@ -151,6 +151,11 @@ export class WebexSimulator {
   /** Changes one field of about `fraction` of the event's attendees (updatedAt = now); returns them after. */
   mutateRandomly(eventId: number, fraction: number): WebexAttendee[] {
     return structuredClone(this.store.mutateRandomly(eventId, fraction));
+  }
+
+  /** Serves the other schema from now on (an account whose schema changed; clients re-introspect). */
+  useSchema(mode: WebexSchemaMode): void {
+    this.schema = loadWebexSchema(webexSchemaPath(mode));
   }
 
   /** From now on the token answers 400 TOKEN_IS_EXPIRED. */

@@ -1,4 +1,4 @@
-/** The webex-sync handler end to end, configured through its environment (DESIGN.md section 3). */
+/** The webex-sync handler end to end, configured through its environment. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHandler } from '../../lambdas/webex-sync/handler';
 import type { MetricSink } from '../../shared/runtime/observability';
@@ -62,6 +62,7 @@ describe('Function: webex-sync handler', () => {
       SuccessfulRun: { value: 1, unit: 'Count' },
       RecordsSynced: { value: people, unit: 'Count' },
       RecordsRejected: { value: report.quarantined, unit: 'Count' },
+      WebexFieldsMissing: { value: 0, unit: 'Count' },
     });
   });
 

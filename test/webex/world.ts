@@ -125,6 +125,11 @@ export class WebexWorld {
     });
   }
 
+  /** A new Webex client (a new container: it introspects the schema again). */
+  newWebexClient(): WebexClient {
+    return new WebexClient({ token: WEBEX_TOKEN, apiUrl: this.webex.url }, this.caller);
+  }
+
   /** Resets every counter the assertions read (sim logs, the counting port). */
   resetCounters(): void {
     this.hubspot.log.clear();

@@ -3,7 +3,8 @@
  * platform node, target node22, ESM, minify, mainFields module/main, the createRequire banner, AWS SDK
  * bundled), plus a one-line file importing the HubSpot SDK's root `Client` for comparison.
  */
-import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { build, type Metafile } from 'esbuild';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,41 @@ const BANNER =
 export interface BundleSize {
   name: string;
   bytes: number;
+  /** Heaviest inputs by bytes in the output (esbuild metafile), heaviest first. */
+  heaviest?: Array<{ input: string; bytes: number }>;
+  /** Module initialisation (fresh `node` importing the bundle, no network), ms. */
+  initMs?: number;
+}
+
+/** Packages grouped: `node_modules/@aws-sdk/client-dynamodb/dist-es/x.js` -> `@aws-sdk/client-dynamodb`. */
+function inputGroup(path: string): string {
+  const match = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+  return match?.[1] ?? path;
+}
+
+function heaviestInputs(metafile: Metafile, top = 10): Array<{ input: string; bytes: number }> {
+  const totals = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const group = inputGroup(input);
+      totals.set(group, (totals.get(group) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...totals.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([input, bytes]) => ({ input, bytes }));
+}
+
+/** Cold module initialisation: a fresh process imports the bundle (no handler call, no network). */
+function initMs(file: string): number {
+  const script =
+    'const t = performance.now(); await import(process.argv[1]); ' +
+    'process.stdout.write(String(performance.now() - t));';
+  const samples = [0, 1, 2].map(() =>
+    Number(execFileSync(process.execPath, ['--input-type=module', '-e', script, file], { encoding: 'utf8' })),
+  );
+  return samples.sort((a, b) => a - b)[1] ?? Number.NaN;
 }
 
 export async function bundleSizes(): Promise<BundleSize[]> {
@@ -37,8 +73,22 @@ export async function bundleSizes(): Promise<BundleSize[]> {
     const sizes: BundleSize[] = [];
     for (const [name, entry] of Object.entries(HANDLER_ENTRIES)) {
       const outfile = join(dir, `${name}.mjs`);
-      await build({ ...common, entryPoints: [entry], outfile });
-      sizes.push({ name, bytes: (await stat(outfile)).size });
+      const { metafile } = await build({ ...common, entryPoints: [entry], outfile, metafile: true });
+      sizes.push({
+        name,
+        bytes: (await stat(outfile)).size,
+        heaviest: heaviestInputs(metafile),
+        initMs: initMs(outfile),
+      });
+      // The alternative: leave the AWS SDK v3 to the Lambda runtime (nodejs22.x ships it).
+      const external = join(dir, `${name}-sdk-external.mjs`);
+      await build({
+        ...common,
+        entryPoints: [entry],
+        outfile: external,
+        external: ['@aws-sdk/*', '@smithy/*'],
+      });
+      sizes.push({ name: `${name} (AWS SDK external)`, bytes: (await stat(external)).size });
     }
     const variants: Array<[string, string]> = [
       ['HubSpot SDK root Client only', "export { Client } from '@hubspot/api-client';"],

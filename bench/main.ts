@@ -278,8 +278,22 @@ function buildRows(ours: SideResult, naive: SideResult, bundles: BundleSize[]) {
   }
 
   rows.push('Bundle size (esbuild, as lib/sync-function.ts: node22 ESM minified)');
-  for (const b of bundles)
-    rows.push({ metric: b.name, ours: `${fmt(b.bytes / 1024, 0)} KiB`, naive: '', ratio: '' });
+  for (const b of bundles) {
+    rows.push({
+      metric: b.name,
+      ours: `${fmt(b.bytes / 1024, 0)} KiB`,
+      naive: '',
+      ratio: '',
+      note: b.initMs !== undefined ? `module init ${fmt(b.initMs, 0)} ms (fresh node, median of 3)` : '',
+    });
+    for (const input of b.heaviest ?? [])
+      rows.push({
+        metric: `  ${input.input}`,
+        ours: `${fmt(input.bytes / 1024, 0)} KiB`,
+        naive: '',
+        ratio: '',
+      });
+  }
   return rows;
 }
 

@@ -3,7 +3,9 @@
  * the HubSpot webhook). Thin: parse the environment, build clients, run pollVenue(), emit metrics.
  */
 import type { Context } from 'aws-lambda';
-import { SERVICE_NAMES } from '../../shared/observability/metric-names';
+import { METRIC_NAMES, SERVICE_NAMES } from '../../shared/observability/metric-names';
+import type { AuthError } from '../../shared/rate-limit/errors';
+import { OAuthTokenStore } from '../../shared/reconciliation/oauth-tokens';
 import { loadCredentials, requireCredential } from '../../shared/runtime/credentials';
 import { PollerEnvSchema, parseEnv } from '../../shared/runtime/env';
 import {
@@ -21,6 +23,7 @@ import {
 } from '../../shared/runtime/resources';
 import { pollVenue, type PollReport, type PollVenueDeps } from '../../shared/sync/poll-venue';
 import { TripleseatClient } from '../../shared/tripleseat/client';
+import { tripleseatAccessTokens, tripleseatPortFor } from '../../shared/tripleseat/venue-access';
 
 export type VenuePollerHandler = (
   event: unknown,
@@ -43,14 +46,27 @@ export function createHandler(
   // Credentials are read once per container (cold start), held in memory only, never logged.
   const clients = loadOnce(async () => {
     const credentials = await loadCredentials(config);
+    // OAuth 2.0 pairs rotate: the current pair lives in the venue's own table partition, not the secret.
+    const tokens = tripleseatAccessTokens({
+      venueId: config.VENUE_ID,
+      credentials,
+      baseUrl: config.TRIPLESEAT_BASE_URI,
+      caller: runtime.caller,
+      tokenStore: new OAuthTokenStore({
+        client: runtime.dynamo,
+        tableName: config.TABLE_NAME,
+        now: runtime.now,
+      }),
+      now: runtime.now,
+    });
     return {
       hubspot: hubspotContactsFor(credentials, config, runtime.caller),
       tripleseat: new TripleseatClient(
         {
           publicKey: requireCredential(credentials, 'tripleseatPublicKey', 'TRIPLESEAT_PUBLIC_KEY'),
-          oauthToken: credentials.tripleseatOauthToken,
           leadFormId: config.TRIPLESEAT_LEAD_FORM_ID,
           baseUrl: config.TRIPLESEAT_BASE_URI,
+          ...(tokens ? { tokens } : {}),
         },
         runtime.caller,
       ),
@@ -60,6 +76,7 @@ export function createHandler(
   return async (_event, context) => {
     const { hubspot, tripleseat } = await clients();
     const callsThisRun = apiCallsSince(runtime.caller);
+    let oauthFailed: AuthError | undefined;
     const report = await pollVenue({
       venue: {
         id: config.VENUE_ID,
@@ -70,33 +87,52 @@ export function createHandler(
         tripleseatLocationId: config.TRIPLESEAT_LOCATION_ID,
       },
       hubspot,
-      // Without an OAuth token the lookup that closes the answer-lost window is impossible.
-      tripleseat: tripleseat.hasOauth ? tripleseat : { createLead: (lead) => tripleseat.createLead(lead) },
+      // Without OAuth the lookup that closes the answer-lost window is impossible; a refused OAuth token
+      // costs only the lookup (the request waits), never lead creation by public key.
+      tripleseat: tripleseatPortFor(tripleseat, (error) => (oauthFailed = error)),
       store: runtime.store,
       runId: context.awsRequestId,
       now: runtime.now,
+      // The lease lives as long as this invocation can (see pollVenue), derived from the real timeout.
       remainingMs: () => context.getRemainingTimeInMillis(),
+      otherVenueFlagLabels: config.OTHER_VENUE_FLAG_LABELS ?? [],
       log,
       onStep: options.onStep,
     });
     const calls = callsThisRun();
+    if (oauthFailed) {
+      log.error('Tripleseat refused the OAuth token: lost-answer lookups wait until it is re-authorized', {
+        venueId: config.VENUE_ID,
+        error: oauthFailed.message,
+      });
+    }
     log.info('run finished', {
       ...report,
       rejections: report.rejections.length,
+      tickToLeadSeconds: undefined,
       apiCalls: calls.calls,
       rateLimited: calls.rateLimited,
     });
     metrics.publish(
       { venue: config.VENUE_ID },
-      syncRunMetrics({
-        flagged: report.flagged,
-        synced: report.created,
-        rejected: report.rejected + report.quarantined,
-        retried: report.retried,
-        quarantined: report.quarantined,
-        calls,
-        hubspotDailyUsedFraction: runtime.caller.dailyUsedFraction(),
-      }),
+      {
+        ...syncRunMetrics({
+          flagged: report.flagged,
+          synced: report.created,
+          rejected: report.rejected + report.quarantined,
+          retried: report.retried,
+          quarantined: report.quarantined,
+          calls,
+          hubspotDailyUsedFraction: runtime.caller.dailyUsedFraction(),
+        }),
+        [METRIC_NAMES.tripleseatAuthFailed]: { value: oauthFailed ? 1 : 0, unit: 'Count' },
+        [METRIC_NAMES.oldestWaitingSeconds]: { value: report.oldestWaitingSeconds, unit: 'Seconds' },
+        ...(report.tickToLeadSeconds.length > 0
+          ? {
+              [METRIC_NAMES.tickToLeadSeconds]: { value: report.tickToLeadSeconds, unit: 'Seconds' as const },
+            }
+          : {}),
+      },
     );
     return report;
   };

@@ -9,13 +9,22 @@ import { METRIC_NAMES, METRICS_NAMESPACE } from '../observability/metric-names';
 import type { ApiCallStats } from '../rate-limit/types';
 import type { DecisionLog } from '../sync/decision-log';
 
+/** One metric of a run: a single value, or several (one per lead, so percentiles stay meaningful). */
+export interface MetricValue {
+  value: number | readonly number[];
+  unit: 'Count' | 'Percent' | 'Seconds';
+}
+
 export interface MetricSink {
   /** Publishes one run's metrics with the given dimensions. */
-  publish(
-    dimensions: Record<string, string>,
-    values: Record<string, { value: number; unit: 'Count' | 'Percent' }>,
-  ): void;
+  publish(dimensions: Record<string, string>, values: Record<string, MetricValue>): void;
 }
+
+const POWERTOOLS_UNITS = {
+  Count: MetricUnit.Count,
+  Percent: MetricUnit.Percent,
+  Seconds: MetricUnit.Seconds,
+} as const;
 
 export interface Observability {
   log: DecisionLog;
@@ -35,7 +44,10 @@ export function powertoolsObservability(serviceName: string): Observability {
         const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName });
         for (const [name, value] of Object.entries(dimensions)) metrics.addDimension(name, value);
         for (const [name, { value, unit }] of Object.entries(values)) {
-          metrics.addMetric(name, unit === 'Percent' ? MetricUnit.Percent : MetricUnit.Count, value);
+          // Adding a name more than once makes EMF carry every value (CloudWatch computes percentiles).
+          for (const one of typeof value === 'number' ? [value] : value) {
+            metrics.addMetric(name, POWERTOOLS_UNITS[unit], one);
+          }
         }
         metrics.publishStoredMetrics();
       },

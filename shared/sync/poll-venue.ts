@@ -55,6 +55,8 @@ export interface PollVenueDeps {
   now: () => number;
   /** Time left before the Lambda is stopped (context.getRemainingTimeInMillis). */
   remainingMs: () => number;
+  /** The other venues' checkbox labels: a flag property one of them names is refused (never shared). */
+  otherVenueFlagLabels?: readonly string[];
   log?: DecisionLog;
   onStep?: (step: PollStep, contactId: string) => void | Promise<void>;
   /** Every step the decision core decides, per request (dry-run parity, live view). */
@@ -82,6 +84,13 @@ export interface PollReport {
   reticksKept: number;
   /** HubSpot's count of flagged contacts at the start of the pass. */
   backlog: number;
+  /** Seconds from tick to lead, one value per lead created this run. */
+  tickToLeadSeconds: number[];
+  /**
+   * Age in seconds of the oldest request this run saw but left waiting (retried, held by another run, or
+   * not reached before the run stopped); 0 when none. Requests on pages never read are not counted.
+   */
+  oldestWaitingSeconds: number;
   rejections: Array<{ contactId: string; reason: string }>;
 }
 
@@ -115,7 +124,9 @@ export async function pollVenue(deps: PollVenueDeps): Promise<PollReport> {
     return { ...report, status: 'lease-held' };
   }
   try {
-    const schema = resolveVenueSchema(venue, await deps.hubspot.listProperties());
+    const schema = resolveVenueSchema(venue, await deps.hubspot.listProperties(), {
+      otherVenueFlagLabels: deps.otherVenueFlagLabels ?? [],
+    });
     const run = new VenueRun(deps, options, log, schema, report, leaseTtlMs);
     await run.drain();
     return report;
@@ -235,6 +246,11 @@ class VenueRun {
       () =>
         this.stopError !== undefined || this.report.status === 'tripleseat-unavailable' || this.timeIsShort(),
     );
+    for (const contact of contacts) {
+      if (!this.touched.has(contact.id) && contact.properties[this.schema.flag.name] === 'true') {
+        this.waiting(requestTimeOf(contact, silentLog));
+      }
+    }
     // Even when the run must stop, the leads already created get their flags cleared now.
     await this.finish(pending);
     return contacts.every((contact) => this.touched.has(contact.id));
@@ -257,8 +273,10 @@ class VenueRun {
     const result = await this.requests.run(key, mapped);
     switch (result.kind) {
       case 'left':
+        this.waiting(key.flagSetAt);
         return undefined;
       case 'retry':
+        this.waiting(key.flagSetAt);
         this.report.retried += 1;
         this.consecutiveTransientFailures += 1;
         if (this.consecutiveTransientFailures >= this.options.circuitBreakerThreshold) {
@@ -267,7 +285,10 @@ class VenueRun {
         return undefined;
       case 'finished':
         this.count(key, result.outcome, result.resumed);
-        if (result.created) this.consecutiveTransientFailures = 0;
+        if (result.created) {
+          this.consecutiveTransientFailures = 0;
+          this.report.tickToLeadSeconds.push(secondsSince(key.flagSetAt, this.deps.now()));
+        }
         return { key, update: this.update(key.contactId, result.outcome), markDone: result.markDone };
     }
   }
@@ -350,6 +371,13 @@ class VenueRun {
     }
   }
 
+  private waiting(flagSetAt: string): void {
+    this.report.oldestWaitingSeconds = Math.max(
+      this.report.oldestWaitingSeconds,
+      secondsSince(flagSetAt, this.deps.now()),
+    );
+  }
+
   private update(contactId: string, outcome: Outcome): ContactUpdate {
     return outcomeUpdate(this.schema, contactId, outcome, this.deps.now());
   }
@@ -366,6 +394,11 @@ function requestTimeOf(contact: FlaggedContact, log: DecisionLog): string {
     log.warn('flag history missing; keying the request by lastmodifieddate', { contactId: contact.id });
   }
   return flagSetAt;
+}
+
+function secondsSince(iso: string, nowMs: number): number {
+  const at = Date.parse(iso);
+  return Number.isFinite(at) ? Math.max(0, Math.round((nowMs - at) / 1000)) : 0;
 }
 
 function withDefaults(
@@ -394,6 +427,8 @@ function emptyReport(venueId: string): PollReport {
     flagsCleared: 0,
     reticksKept: 0,
     backlog: 0,
+    tickToLeadSeconds: [],
+    oldestWaitingSeconds: 0,
     rejections: [],
   };
 }

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { createHandler } from '../../lambdas/venue-poller/handler';
-import type { Observability } from '../../shared/runtime/observability';
+import type { MetricValue, Observability } from '../../shared/runtime/observability';
 import type { PollReport } from '../../shared/sync/poll-venue';
 import { World, type WorldOptions } from '../../sandbox/world';
 
@@ -14,7 +14,7 @@ export interface CapturedLine {
 
 export interface CapturedMetrics {
   dimensions: Record<string, string>;
-  values: Record<string, { value: number; unit: string }>;
+  values: Record<string, MetricValue>;
 }
 
 export function capturingObservability(

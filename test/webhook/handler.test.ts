@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler, type HubSpotWebhookHandler } from '../../lambdas/hubspot-webhook/handler';
-import type { Observability } from '../../shared/runtime/observability';
+import type { MetricValue, Observability } from '../../shared/runtime/observability';
 import { signHubSpotV1, signHubSpotV2, signHubSpotV3 } from '../../shared/webhook/signature';
 import { onFirstInvocation } from '../../shared/runtime/lambda-entry';
 import { startLocalLambda, type LocalLambda } from '../../sandbox/local-lambda';
@@ -12,7 +12,7 @@ const HOST = 'abc123xyz.lambda-url.us-east-1.on.aws';
 
 interface Captured {
   lines: Array<{ level: string; message: string; fields: Record<string, unknown> | undefined }>;
-  metrics: Array<Record<string, { value: number }>>;
+  metrics: Array<Record<string, MetricValue>>;
 }
 
 function capture(): { observability: Observability; captured: Captured } {

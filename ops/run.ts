@@ -24,7 +24,14 @@ export async function planRun(
     hubspot,
     store: ctx.store,
     now: ctx.now,
-    hasOauth: Boolean(found.credentials.tripleseatOauthToken),
+    // The same rule the poller's Tripleseat client follows: a static token or an OAuth 2.0 client.
+    hasOauth: Boolean(
+      found.credentials.tripleseatOauthToken ||
+      (found.credentials.tripleseatClientId && found.credentials.tripleseatClientSecret),
+    ),
+    otherVenueFlagLabels: ctx.config.venues
+      .filter((other) => other.id !== venue.id)
+      .map((other) => other.syncFlagLabel),
     options: { ...(onProgress ? { onProgress } : {}) },
   });
 }
@@ -55,6 +62,9 @@ export function pollerEnvFor(
   return defined({
     VENUE_ID: venue.id,
     SYNC_FLAG_LABEL: venue.syncFlagLabel,
+    OTHER_VENUE_FLAG_LABELS: JSON.stringify(
+      ctx.config.venues.filter((other) => other.id !== venue.id).map((other) => other.syncFlagLabel),
+    ),
     FIELD_MAP: JSON.stringify(venue.fieldMap),
     WRITEBACK_MAP: venue.writeBack ? JSON.stringify(venue.writeBack) : undefined,
     TRIPLESEAT_LEAD_FORM_ID: venue.tripleseatLeadFormId,

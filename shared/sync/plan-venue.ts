@@ -1,13 +1,20 @@
 /**
  * A read-only plan of what the venue's next poll would do (`venue-sync run <venue> --dry-run`). It walks
- * the same steps as pollVenue (label resolution, flag search, flag history read, ledger lookup, lead
- * mapper) but claims nothing, creates nothing and writes nothing: ledger entries are read with
- * `getLedger`, never claimed. The plan names contacts by id and lead fields by name only; it carries no
- * personal data.
+ * the same steps as pollVenue (label resolution, flag search, flag history read, ledger read, lead
+ * mapper) and asks the same decision core (decide.ts) what each request's next step is, with the claim
+ * predicted instead of taken: it claims nothing, creates nothing and writes nothing. The plan names
+ * contacts by id and lead fields by name only; it carries no personal data.
  */
-import { keys, type LedgerEntry, type LedgerKey, type ReconciliationStore } from '../reconciliation';
+import {
+  IN_FLIGHT_STATES,
+  keys,
+  type LedgerEntry,
+  type LedgerKey,
+  type ReconciliationStore,
+} from '../reconciliation';
+import { decideClaimed, decideExisting, outcomeOf, type Step } from './decide';
 import { mapContactToLead } from './lead-mapper';
-import { QUARANTINED_REASON, decidedOutcome, flagSetAtOf, statusText, type Outcome } from './outcome';
+import { flagSetAtOf, statusText } from './outcome';
 import type { VenueRuntimeConfig } from './poll-venue';
 import type { HubSpotContactsPort } from './ports';
 import { resolveVenueSchema } from './venue-schema';
@@ -17,9 +24,18 @@ export interface PlanVenueDeps {
   hubspot: HubSpotContactsPort;
   store: Pick<ReconciliationStore, 'getLedger' | 'getLease'>;
   now: () => number;
-  /** Whether the venue's Tripleseat has OAuth (a retried request is then looked up before creating). */
+  /** Whether the venue's destination can look a lead up (Tripleseat OAuth): decides lookups vs quarantine. */
   hasOauth: boolean;
+  /** The other venues' checkbox labels (the poller refuses a flag property one of them names). */
+  otherVenueFlagLabels?: readonly string[];
   options?: { pageSize?: number; maxAttempts?: number; onProgress?: (done: number, total: number) => void };
+}
+
+/** What the next run's decision core will decide first for one request. */
+export interface PlannedRequest {
+  contactId: string;
+  flagSetAt: string;
+  next: Step['do'];
 }
 
 export interface PlannedLead {
@@ -27,9 +43,9 @@ export interface PlannedLead {
   flagSetAt: string;
   /** Tripleseat lead fields that would be sent (names only). */
   fields: string[];
-  /** 1 for a new request; higher when an earlier attempt failed temporarily. */
+  /** 1 for a new request; higher when an earlier attempt failed temporarily or its run died. */
   attempt: number;
-  /** An earlier attempt may have created the lead: the poller looks it up by email first (OAuth). */
+  /** An earlier attempt may have created the lead: the poller looks it up by what was sent first. */
   lookupFirst: boolean;
   /** The last temporary error of an earlier attempt. */
   lastError?: string;
@@ -49,6 +65,9 @@ export interface PlannedDecided {
   leadId?: string;
   /** What the poller does with it. */
   action: 'finish' | 'leave' | 'quarantine';
+  /** For a quarantine: why, and whether a lead may already exist. */
+  reason?: string;
+  maybeSent?: boolean;
 }
 
 export interface PlannedFlagClear {
@@ -63,6 +82,8 @@ export interface VenuePlan {
   backlog: number;
   /** A run holding the lease (the next tick would skip) and until when. */
   leaseHeldUntil?: number;
+  /** Every request and the decision core's first step for it, in search order. */
+  requests: PlannedRequest[];
   leadsToCreate: PlannedLead[];
   rejections: PlannedRejection[];
   alreadyDecided: PlannedDecided[];
@@ -75,13 +96,17 @@ export interface VenuePlan {
 export async function planVenue(deps: PlanVenueDeps): Promise<VenuePlan> {
   const { venue, hubspot, store } = deps;
   const pageSize = deps.options?.pageSize ?? 200;
-  const maxAttempts = deps.options?.maxAttempts ?? 5;
-  const schema = resolveVenueSchema(venue, await hubspot.listProperties());
+  const decisions = { maxAttempts: deps.options?.maxAttempts ?? 5, canLookUp: deps.hasOauth };
+  const schema = resolveVenueSchema(venue, await hubspot.listProperties(), {
+    otherVenueFlagLabels: deps.otherVenueFlagLabels ?? [],
+  });
   const lease = await store.getLease(keys.venue(venue.id));
+  const liveLeaseOwner = lease && lease.leaseExpiresAt > deps.now() ? lease.owner : undefined;
   const plan: VenuePlan = {
     venueId: venue.id,
     backlog: 0,
-    ...(lease && lease.leaseExpiresAt > deps.now() ? { leaseHeldUntil: lease.leaseExpiresAt } : {}),
+    ...(lease && liveLeaseOwner ? { leaseHeldUntil: lease.leaseExpiresAt } : {}),
+    requests: [],
     leadsToCreate: [],
     rejections: [],
     alreadyDecided: [],
@@ -89,8 +114,6 @@ export async function planVenue(deps: PlanVenueDeps): Promise<VenuePlan> {
     staleSearchHits: [],
     writesBackStatus: schema.writeBack.status !== undefined,
   };
-  const clear = (contactId: string, outcome: Outcome) =>
-    plan.flagsToClear.push({ contactId, statusText: statusText(outcome) });
 
   let afterId = '0';
   let done = 0;
@@ -113,48 +136,88 @@ export async function planVenue(deps: PlanVenueDeps): Promise<VenuePlan> {
         flagSetAt: flagSetAtOf(contact).flagSetAt,
       };
       const entry = await store.getLedger(key);
-      const ids = { contactId: key.contactId, flagSetAt: key.flagSetAt };
-      if (entry && entry.state !== 'CLAIMED') {
-        plan.alreadyDecided.push({
-          ...ids,
-          state: entry.state,
-          ...(entry.leadId ? { leadId: entry.leadId } : {}),
-          action: 'finish',
-        });
-        clear(contact.id, decidedOutcome(entry));
-        continue;
-      }
-      if (entry && (entry.claimExpiresAt ?? 0) >= deps.now()) {
-        plan.alreadyDecided.push({ ...ids, state: entry.state, action: 'leave' });
-        continue;
-      }
-      const attempt = (entry?.attempts ?? 0) + 1;
-      if (attempt > maxAttempts) {
-        plan.alreadyDecided.push({ ...ids, state: 'CLAIMED', action: 'quarantine' });
-        clear(contact.id, { kind: 'quarantined', reason: QUARANTINED_REASON });
-        continue;
-      }
       const mapped = mapContactToLead(contact.properties, schema.fields, {
         locationId: venue.tripleseatLocationId,
         leadFormId: venue.tripleseatLeadFormId,
       });
-      if (!mapped.ok) {
-        plan.rejections.push({ ...ids, reason: mapped.reason, field: mapped.field });
-        clear(contact.id, { kind: 'rejected', reason: mapped.reason });
-        continue;
+      const claimed = predictClaim(key, entry, liveLeaseOwner, deps.now());
+      const step = claimed ? decideClaimed(claimed, mapped, decisions) : decideExisting(entry as LedgerEntry);
+      const ids = { contactId: key.contactId, flagSetAt: key.flagSetAt };
+      plan.requests.push({ ...ids, next: step.do });
+      switch (step.do) {
+        case 'send':
+        case 'look-up':
+          plan.leadsToCreate.push({
+            ...ids,
+            fields: mapped.ok ? Object.keys(mapped.lead).sort() : [],
+            attempt: claimed?.attempts ?? 1,
+            lookupFirst: step.do === 'look-up',
+            ...(entry?.lastError ? { lastError: entry.lastError } : {}),
+          });
+          plan.flagsToClear.push({
+            contactId: contact.id,
+            statusText: statusText({ kind: 'sent', leadId: undefined }),
+          });
+          break;
+        case 'reject':
+          plan.rejections.push({ ...ids, reason: step.reason, field: mapped.ok ? '' : mapped.field });
+          break;
+        case 'quarantine':
+          plan.alreadyDecided.push({
+            ...ids,
+            state: entry?.state ?? 'CLAIMED',
+            action: 'quarantine',
+            reason: step.reason,
+            maybeSent: step.maybeSent,
+          });
+          break;
+        case 'finish':
+          plan.alreadyDecided.push({
+            ...ids,
+            state: entry?.state ?? 'CLAIMED',
+            ...(entry?.leadId ? { leadId: entry.leadId } : {}),
+            action: 'finish',
+          });
+          break;
+        case 'leave':
+          plan.alreadyDecided.push({ ...ids, state: entry?.state ?? 'CLAIMED', action: 'leave' });
+          break;
+        default:
+          break;
       }
-      plan.leadsToCreate.push({
-        ...ids,
-        fields: Object.keys(mapped.lead).sort(),
-        attempt,
-        lookupFirst: attempt > 1 && deps.hasOauth,
-        ...(entry?.lastError ? { lastError: entry.lastError } : {}),
-      });
-      clear(contact.id, { kind: 'sent', leadId: undefined });
+      const outcome = outcomeOf(step);
+      if (outcome) plan.flagsToClear.push({ contactId: contact.id, statusText: statusText(outcome) });
     }
     done += contacts.length;
     deps.options?.onProgress?.(done, plan.backlog);
     afterId = page.ids[page.ids.length - 1] as string;
   }
   return plan;
+}
+
+/**
+ * The entry the next run's claim would hold, or undefined when the claim would find it decided or owned by
+ * the run that holds the lease (the store's claim rule: a new request, or one in flight under a claim
+ * that is not the lease holder's, is claimed with one more attempt).
+ */
+function predictClaim(
+  key: LedgerKey,
+  entry: LedgerEntry | undefined,
+  liveLeaseOwner: string | undefined,
+  nowMs: number,
+): LedgerEntry | undefined {
+  if (!entry) {
+    return {
+      pk: keys.venue(key.venueId),
+      sk: keys.ledger(key.contactId, key.flagSetAt),
+      ...key,
+      state: 'CLAIMED',
+      attempts: 1,
+      createdAt: nowMs,
+      updatedAt: nowMs,
+    };
+  }
+  if (!IN_FLIGHT_STATES.includes(entry.state)) return undefined;
+  if (liveLeaseOwner !== undefined && entry.claimedBy === liveLeaseOwner) return undefined;
+  return { ...entry, attempts: entry.attempts + 1 };
 }

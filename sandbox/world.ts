@@ -98,6 +98,9 @@ export class World {
       ...this.commonEnv(),
       VENUE_ID: venue.id,
       SYNC_FLAG_LABEL: venue.syncFlagLabel,
+      OTHER_VENUE_FLAG_LABELS: JSON.stringify(
+        this.config.venues.filter((other) => other.id !== venue.id).map((other) => other.syncFlagLabel),
+      ),
       FIELD_MAP: JSON.stringify(venue.fieldMap),
       ...(venue.writeBack ? { WRITEBACK_MAP: JSON.stringify(venue.writeBack) } : {}),
       ...(venue.tripleseatLocationId ? { TRIPLESEAT_LOCATION_ID: venue.tripleseatLocationId } : {}),

@@ -23,8 +23,11 @@ import { CredentialSourceSchema } from '../shared/runtime/env';
 import { createRuntime } from '../shared/runtime/resources';
 import { silentLog, type DecisionLog } from '../shared/sync/decision-log';
 import { HubSpotAdmin } from './hubspot-admin';
+import { OAuthTokenStore } from '../shared/reconciliation/oauth-tokens';
 import { TRIPLESEAT_DEFAULT_BASE_URL, TripleseatClient } from '../shared/tripleseat/client';
-import { WEBEX_DEFAULT_API_URL, WebexClient } from '../shared/webex/client';
+import type { AccessTokenSource } from '../shared/tripleseat/oauth';
+import { tripleseatAccessTokens } from '../shared/tripleseat/venue-access';
+import { WebexClient } from '../shared/webex/client';
 
 const optionalText = z
   .string()
@@ -38,7 +41,8 @@ export const OpsEnvSchema = CredentialSourceSchema.extend({
   TABLE_NAME: optionalText,
   HUBSPOT_BASE_URL: z.url().default(HUBSPOT_DEFAULT_BASE_URL),
   TRIPLESEAT_BASE_URI: z.url().default(TRIPLESEAT_DEFAULT_BASE_URL),
-  WEBEX_API_URL: z.url().default(WEBEX_DEFAULT_API_URL),
+  /** Unset: the endpoint follows the token (sk_live_ -> live host, others -> sandbox host). */
+  WEBEX_API_URL: optionalText.pipe(z.url().optional()),
   AWS_ENDPOINT_URL_DYNAMODB: optionalText,
   AWS_REGION: optionalText,
   HUBSPOT_TEN_SECOND_LIMIT: z.coerce.number().int().positive().default(100),
@@ -243,17 +247,64 @@ export class OpsContext {
     return token;
   }
 
+  /**
+   * The venue's Tripleseat client, with REST access built as the poller builds it: a refreshing OAuth 2.0
+   * source when the secret holds the OAuth client (id + secret; the rotating pair lives in the table), a
+   * static token otherwise. Undefined when the credentials hold no Tripleseat access at all.
+   */
   tripleseat(venue: VenueConfig, credentials: Credentials): TripleseatClient | undefined {
-    if (!credentials.tripleseatPublicKey && !credentials.tripleseatOauthToken) return undefined;
+    const tokens = this.tripleseatTokens(venue, credentials);
+    if (!credentials.tripleseatPublicKey && !tokens) return undefined;
     return new TripleseatClient(
       {
         publicKey: credentials.tripleseatPublicKey ?? '',
-        oauthToken: credentials.tripleseatOauthToken,
         leadFormId: venue.tripleseatLeadFormId,
         baseUrl: this.env.TRIPLESEAT_BASE_URI,
+        ...(tokens ? { tokens } : {}),
       },
       this.caller,
     );
+  }
+
+  /**
+   * Where the venue's REST calls get their bearer token. An OAuth client needs the table (the current pair
+   * is kept there, shared with the deployed poller); without one a static token is used if given.
+   */
+  tripleseatTokens(venue: VenueConfig, credentials: Credentials): AccessTokenSource | undefined {
+    const hasClient = Boolean(credentials.tripleseatClientId && credentials.tripleseatClientSecret);
+    if (hasClient && !this.hasTable) {
+      if (credentials.tripleseatOauthToken) {
+        return tripleseatAccessTokens({
+          ...this.tokenSourceBase(venue),
+          credentials: { tripleseatOauthToken: credentials.tripleseatOauthToken },
+        });
+      }
+      throw new OpsError(
+        `venue ${venue.id}: its Tripleseat OAuth client keeps the rotating token pair in the reconciliation ` +
+          "table: set TABLE_NAME (or --table-name; the stack output 'TableName')",
+      );
+    }
+    return tripleseatAccessTokens({ ...this.tokenSourceBase(venue), credentials });
+  }
+
+  private tokenSourceBase(venue: VenueConfig) {
+    return {
+      venueId: venue.id,
+      baseUrl: this.env.TRIPLESEAT_BASE_URI,
+      caller: this.caller,
+      tokenStore: {
+        // Built lazily: a static token never touches the table.
+        read: (...args: Parameters<OAuthTokenStore['read']>) => this.oauthTokenStore.read(...args),
+        save: (...args: Parameters<OAuthTokenStore['save']>) => this.oauthTokenStore.save(...args),
+      },
+      now: this.now,
+    };
+  }
+
+  /** The venues' OAuth token pairs in the reconciliation table. */
+  get oauthTokenStore(): OAuthTokenStore {
+    const { client, tableName } = this.dynamo;
+    return new OAuthTokenStore({ client, tableName, now: this.now });
   }
 
   webex(token: string): WebexClient {

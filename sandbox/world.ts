@@ -23,6 +23,32 @@ export interface WorldOptions {
   webex?: Omit<WebexSimulatorOptions, 'clock'>;
   /** Venues whose Tripleseat account has no OAuth token (lead form only). @default ['marina'] */
   venuesWithoutOauth?: string[];
+  /**
+   * The "odd vendor" mode: every unconfirmed vendor assumption played the other way (see ODD_MODE and
+   * docs/vendor-assumptions.md). Explicit simulator options still win. @default false
+   */
+  odd?: boolean;
+}
+
+/** What `odd: true` changes, for the sandbox's banner and `npm start -- --odd`'s help. */
+export const ODD_MODE = [
+  'Webex Events: reduced schema (no totalCount, events edges-only, attendees without the assumed fields)',
+  'HubSpot: propertiesWithHistory served oldest-first',
+  'Tripleseat: created_at without a zone (the local wall time of the account)',
+  'Tripleseat: OAuth 2.0 access tokens live 60 s; venues use an OAuth client (refresh) instead of static tokens',
+] as const;
+
+/** The simulator options the odd mode sets (before the caller's own options, which win). */
+export function oddSimulatorOptions(): {
+  hubspot: Pick<HubSpotSimulatorOptions, 'historyOrder'>;
+  tripleseat: Pick<TripleseatSimulatorOptions, 'createdAtFormat' | 'accessTokenLifetimeSeconds'>;
+  webex: Pick<WebexSimulatorOptions, 'schemaMode'>;
+} {
+  return {
+    hubspot: { historyOrder: 'oldest-first' },
+    tripleseat: { createdAtFormat: 'zoneless', accessTokenLifetimeSeconds: 60 },
+    webex: { schemaMode: 'reduced' },
+  };
 }
 
 /** Business properties the demo field maps read that HubSpot does not define by default. */
@@ -36,6 +62,9 @@ const DEMO_CONTACT_PROPERTIES = [
 export const tripleseatKeys = (venueId: string) => ({
   publicKey: `ts-pk-${venueId}`,
   oauthToken: `ts-oauth-${venueId}`,
+  /** The venue's OAuth 2.0 application (odd mode). */
+  clientId: `ts-client-${venueId}`,
+  clientSecret: `ts-client-secret-${venueId}`,
 });
 
 export class World {
@@ -47,6 +76,10 @@ export class World {
     readonly tripleseat: TripleseatSimulator,
     readonly webex: WebexSimulator,
     private readonly venuesWithoutOauth: ReadonlySet<string>,
+    /** Odd mode: the refresh token each OAuth venue was granted at start (used until the table holds a pair). */
+    private readonly bootstrapRefreshTokens: ReadonlyMap<string, string>,
+    /** True when the world plays the odd vendor (WorldOptions.odd). */
+    readonly odd: boolean,
   ) {}
 
   static async start(options: WorldOptions = {}): Promise<World> {
@@ -54,22 +87,33 @@ export class World {
     const clock = SimClock.scaled(timeScale);
     const config = options.config ?? validateAppConfig(demoConfig);
     const withoutOauth = new Set(options.venuesWithoutOauth ?? ['marina']);
+    const odd = options.odd === true;
+    const oddOptions = odd ? oddSimulatorOptions() : { hubspot: {}, tripleseat: {}, webex: {} };
     const dynamo = await startLocalDynamo(`venue-sync-${randomUUID().slice(0, 8)}`);
-    const hubspot = new HubSpotSimulator({ ...options.hubspot, clock });
+    const hubspot = new HubSpotSimulator({ ...oddOptions.hubspot, ...options.hubspot, clock });
     const tripleseat = new TripleseatSimulator({
+      ...oddOptions.tripleseat,
       ...options.tripleseat,
       clock,
       accounts: config.venues.map((venue) => ({
         venueId: venue.id,
         publicKey: tripleseatKeys(venue.id).publicKey,
-        ...(withoutOauth.has(venue.id) ? {} : { oauthToken: tripleseatKeys(venue.id).oauthToken }),
+        ...(withoutOauth.has(venue.id) ? {} : tripleseatAccess(venue.id, odd)),
         ...(venue.tripleseatLocationId ? { locationIds: [venue.tripleseatLocationId] } : {}),
         ...(venue.tripleseatLeadFormId ? { leadFormIds: [venue.tripleseatLeadFormId] } : {}),
       })),
     });
-    const webex = new WebexSimulator({ ...options.webex, clock });
+    const webex = new WebexSimulator({ ...oddOptions.webex, ...options.webex, clock });
     await Promise.all([hubspot.start(), tripleseat.start(), webex.start()]);
-    const world = new World(clock, config, dynamo, hubspot, tripleseat, webex, withoutOauth);
+    // As if a customer admin had authorized each OAuth venue earlier: the secret's bootstrap refresh token.
+    const bootstrap = new Map<string, string>();
+    if (odd) {
+      for (const venue of config.venues) {
+        if (!withoutOauth.has(venue.id))
+          bootstrap.set(venue.id, tripleseat.grantOauth(venue.id).refreshToken);
+      }
+    }
+    const world = new World(clock, config, dynamo, hubspot, tripleseat, webex, withoutOauth, bootstrap, odd);
     world.seedVenueProperties();
     return world;
   }
@@ -107,7 +151,23 @@ export class World {
       ...(venue.tripleseatLeadFormId ? { TRIPLESEAT_LEAD_FORM_ID: venue.tripleseatLeadFormId } : {}),
       TRIPLESEAT_BASE_URI: this.tripleseat.url,
       TRIPLESEAT_PUBLIC_KEY: keys.publicKey,
-      ...(this.venuesWithoutOauth.has(venueId) ? {} : { TRIPLESEAT_OAUTH_TOKEN: keys.oauthToken }),
+      ...this.tripleseatOauthEnv(venueId),
+    };
+  }
+
+  /**
+   * The venue's Tripleseat REST credentials as environment: a static token by default; in odd mode the
+   * OAuth client and the bootstrap refresh token, so the handlers refresh (and rotate) the pair themselves.
+   */
+  private tripleseatOauthEnv(venueId: string): Record<string, string> {
+    if (this.venuesWithoutOauth.has(venueId)) return {};
+    const keys = tripleseatKeys(venueId);
+    if (!this.odd) return { TRIPLESEAT_OAUTH_TOKEN: keys.oauthToken };
+    const refreshToken = this.bootstrapRefreshTokens.get(venueId);
+    return {
+      TRIPLESEAT_CLIENT_ID: keys.clientId,
+      TRIPLESEAT_CLIENT_SECRET: keys.clientSecret,
+      ...(refreshToken ? { TRIPLESEAT_REFRESH_TOKEN: refreshToken } : {}),
     };
   }
 
@@ -149,4 +209,12 @@ export class World {
       for (const spec of venuePropertySpecs(venue)) this.hubspot.defineProperty(spec);
     }
   }
+}
+
+/** A venue's Tripleseat REST access: a static token, or (odd mode) an OAuth 2.0 application. */
+function tripleseatAccess(venueId: string, odd: boolean) {
+  const keys = tripleseatKeys(venueId);
+  return odd
+    ? { oauthClient: { clientId: keys.clientId, clientSecret: keys.clientSecret } }
+    : { oauthToken: keys.oauthToken };
 }

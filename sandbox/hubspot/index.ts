@@ -15,9 +15,9 @@ import { TokenRegistry, type TokenInfo, type TokenSpec } from './auth';
 import type { PropertyDefinition, PropertyDefinitionInput, PropertyGroup } from './properties';
 import { RateLimiter } from './rate-limits';
 import { createHandler } from './routes';
-import { ContactStore, type ContactRecord, type HistoryEntry } from './state';
+import { ContactStore, type ContactRecord, type HistoryEntry, type HistoryOrder } from './state';
 
-export type { HistoryEntry } from './state';
+export type { HistoryEntry, HistoryOrder } from './state';
 export type {
   PropertyDefinition,
   PropertyDefinitionInput,
@@ -50,6 +50,11 @@ export interface HubSpotSimulatorOptions {
   portalId?: number;
   /** Fixed port; default any free port. */
   port?: number;
+  /**
+   * The order of `propertiesWithHistory` entries in answers: newest first (what v1 documented, default) or
+   * oldest first (the odd mode). v3 documents neither.
+   */
+  historyOrder?: HistoryOrder;
 }
 
 /** A contact as tests see it: current values only (cleared values are absent). */
@@ -81,6 +86,7 @@ export class HubSpotSimulator {
     this.portalId = options.portalId ?? 20_000_001;
     this.searchIndexLagMs = options.searchIndexLagMs ?? 0;
     this.store = new ContactStore(() => this.clock.now());
+    this.store.historyOrder = options.historyOrder ?? 'newest-first';
     this.tokenRegistry = new TokenRegistry(options.tokens ?? [DEFAULT_HUBSPOT_TOKEN]);
     const tenSecondLimit = options.tenSecondLimit ?? 100;
     this.limiter = new RateLimiter({
@@ -188,7 +194,7 @@ export class HubSpotSimulator {
     return this.store.size;
   }
 
-  /** A property's history, newest first (as `propertiesWithHistory` serves it). */
+  /** A property's history, newest first (whatever order `propertiesWithHistory` is served in). */
   history(id: string, name: string): HistoryEntry[] {
     return this.store.historyOf(this.requireContact(id), name);
   }

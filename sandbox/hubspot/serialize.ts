@@ -47,7 +47,7 @@ export function contactToJson(
   const withHistory = (options.withHistory ?? []).filter((name) => store.properties.has(name));
   if (withHistory.length > 0) {
     const history: Record<string, Array<Record<string, string>>> = {};
-    for (const name of withHistory) history[name] = historyToJson(store.historyOf(record, name));
+    for (const name of withHistory) history[name] = historyToJson(store.servedHistory(record, name));
     result.propertiesWithHistory = history;
   }
   return result;

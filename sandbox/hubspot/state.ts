@@ -36,12 +36,19 @@ export interface WriteSource {
 /** Properties HubSpot maintains itself; written with sourceType CALCULATED. */
 const SYSTEM_SOURCE: WriteSource = { sourceType: 'CALCULATED' };
 
+export type HistoryOrder = 'newest-first' | 'oldest-first';
+
 export class ContactStore {
   private readonly byId = new Map<string, ContactRecord>();
   private readonly idByEmail = new Map<string, string>();
   readonly properties = new Map<string, PropertyDefinition>();
   readonly groups = new Map<string, PropertyGroup>();
   private nextId: number;
+  /**
+   * The order `propertiesWithHistory` is served in. HubSpot documented newest first for v1 and says nothing
+   * for v3, so the simulator can play either; the product sorts by timestamp and must not care.
+   */
+  historyOrder: HistoryOrder = 'newest-first';
 
   constructor(
     private readonly now: () => number,
@@ -121,6 +128,12 @@ export class ContactStore {
 
   historyOf(record: ContactRecord, name: string): HistoryEntry[] {
     return [...(record.history.get(name) ?? [])].reverse();
+  }
+
+  /** The history as the API serves it: in `historyOrder`. */
+  servedHistory(record: ContactRecord, name: string): HistoryEntry[] {
+    const newestFirst = this.historyOf(record, name);
+    return this.historyOrder === 'oldest-first' ? newestFirst.reverse() : newestFirst;
   }
 
   /**

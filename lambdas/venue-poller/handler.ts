@@ -34,6 +34,8 @@ export interface HandlerOptions extends RuntimeOverrides {
   observability?: Observability;
   /** Observes the engine's step boundaries (the sandbox's live view; crash-injection tests). */
   onStep?: PollVenueDeps['onStep'];
+  /** Observes every step the decision core decides (the dry-run parity test). */
+  onDecision?: PollVenueDeps['onDecision'];
 }
 
 export function createHandler(
@@ -98,6 +100,7 @@ export function createHandler(
       otherVenueFlagLabels: config.OTHER_VENUE_FLAG_LABELS ?? [],
       log,
       onStep: options.onStep,
+      onDecision: options.onDecision,
     });
     const calls = callsThisRun();
     if (oauthFailed) {

@@ -245,7 +245,7 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
  * array order is never trusted.
  */
 export function newestTrueAt(
-  history: ReadonlyArray<{ value: string; timestamp: Date | string }>,
+  history: ReadonlyArray<{ value: string; timestamp: Date | string | number }>,
 ): string | undefined {
   let newest: number | undefined;
   for (const entry of history) {

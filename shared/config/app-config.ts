@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { normalizeLabel } from '../schema/normalize';
 import { isWebexField, WEBEX_FIELDS } from '../webex/fields';
+import { DestinationConfigSchema } from './destination';
 import { CONFIG_RULES } from './rules';
 import { REQUIRED_LEAD_FIELDS, TRIPLESEAT_LEAD_FIELDS } from './tripleseat-fields';
 
@@ -23,6 +24,12 @@ export const WritebackMapSchema = z
     status: z.string().min(1).optional(),
     leadId: z.string().min(1).optional(),
     syncedAt: z.string().min(1).optional(),
+    /** Lead outcomes from Tripleseat webhooks (docs/lead-outcomes.md): stage text, e.g. "Booked". */
+    outcome: z.string().min(1).optional(),
+    eventDate: z.string().min(1).optional(),
+    lostReason: z.string().min(1).optional(),
+    bookingLink: z.string().min(1).optional(),
+    outcomeUpdatedAt: z.string().min(1).optional(),
   })
   .strict();
 export type WritebackMap = z.infer<typeof WritebackMapSchema>;
@@ -50,6 +57,8 @@ export const VenueConfigSchema = z
     scheduleMinutes: z.number().int().min(1).max(60).optional(),
     /** Whether the venue's schedule runs. @default false (a new venue stays paused until doctor passes) */
     enabled: z.boolean().optional(),
+    /** Where leads go: { type: 'tripleseat' } (the default) or another platform's HTTP API (docs/adding-a-venue-on-another-platform.md). */
+    destination: DestinationConfigSchema.optional(),
   })
   .strict();
 export type VenueConfig = z.infer<typeof VenueConfigSchema>;

@@ -18,4 +18,14 @@ export const keys = {
   contactIndex: (contactId: string) => `CONTACT#${contactId}`,
   /** A vendor OAuth token pair, kept in the venue's own partition (sk; pk is `venue(venueId)`). */
   oauthTokens: (provider: string) => `OAUTH#${provider}`,
+  /** Tripleseat lead id -> the ledger request that created it (pk `venue(venueId)`; see lead-index.ts). */
+  leadIndex: (leadId: string) => `LEADID#${leadId}`,
+  /** The outcome last written back for a lead, with the delivery time it came from (pk `venue(venueId)`). */
+  leadOutcome: (leadId: string) => `OUTCOME#${leadId}`,
+  leadOutcomePrefix: 'OUTCOME#',
+  /** A delivery about a lead venue-sync did not create (ops record, pk `venue(venueId)`). */
+  unknownLead: (leadId: string) => `UNKNOWNLEAD#${leadId}`,
+  unknownLeadPrefix: 'UNKNOWNLEAD#',
+  /** Where the nightly lead reconcile resumes (pk `venue(venueId)`). */
+  leadReconcile: 'LEAD_RECONCILE',
 } as const;

@@ -2,7 +2,16 @@
 import type { AppConfig, VenueConfig } from '../app-config';
 import { normalizeLabel } from '../../schema/normalize';
 
-export const WRITE_BACK_ROLES = ['status', 'leadId', 'syncedAt'] as const;
+export const WRITE_BACK_ROLES = [
+  'status',
+  'leadId',
+  'syncedAt',
+  'outcome',
+  'eventDate',
+  'lostReason',
+  'bookingLink',
+  'outcomeUpdatedAt',
+] as const;
 export type WriteBackRole = (typeof WRITE_BACK_ROLES)[number];
 
 export interface NamedLabel {

@@ -1,0 +1,249 @@
+/**
+ * Tripleseat lead id -> the ledger request that created it, and the outcome last written back for each
+ * lead. All items live in the venue's own partition (`VENUE#<id>`), so a venue's webhook receiver and
+ * reconcile reach them with the same IAM leading-key grant as its poller, and never another venue's.
+ *
+ *   LEADID#<leadId>       -> { contactId, flagSetAt }       written when a lead id is recorded
+ *   OUTCOME#<leadId>      -> the last applied outcome, with the delivery time it came from (order-safe)
+ *   UNKNOWNLEAD#<leadId>  -> a delivery about a lead venue-sync did not create (ops only)
+ *   LEAD_RECONCILE        -> where the nightly reconcile resumes
+ *
+ * Every "newer or not" decision is a single conditional write, like the ledger's.
+ */
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { keys } from './keys';
+import type { LedgerKey } from './store';
+
+export const LeadIndexRecordSchema = z.object({
+  pk: z.string(),
+  sk: z.string(),
+  venueId: z.string(),
+  leadId: z.string(),
+  contactId: z.string(),
+  flagSetAt: z.string(),
+  indexedAt: z.number(),
+});
+export type LeadIndexRecord = z.infer<typeof LeadIndexRecordSchema>;
+
+export const LeadOutcomeRecordSchema = z.object({
+  pk: z.string(),
+  sk: z.string(),
+  venueId: z.string(),
+  leadId: z.string(),
+  contactId: z.string(),
+  /** The ledger request's flag-set time (the tick), for tick -> lead figures. */
+  flagSetAt: z.string(),
+  /** The lead's stage (outcome-map.ts LEAD_STAGES) as last applied. */
+  stage: z.string().optional(),
+  outcomeText: z.string().optional(),
+  eventDate: z.string().optional(),
+  lostReason: z.string().optional(),
+  bookingLink: z.string().optional(),
+  /** When the last applied change happened at Tripleseat (ms): older deliveries change nothing. */
+  appliedAtMs: z.number(),
+  /** Tie-break between deliveries with the same time (outcome-map.ts stageRank). */
+  appliedRank: z.number(),
+  appliedTrigger: z.string(),
+  /** First time each stage was reached (ms, Tripleseat's time), for status and the dashboard. */
+  leadCreatedAtMs: z.number().optional(),
+  convertedAtMs: z.number().optional(),
+  bookedAtMs: z.number().optional(),
+  turnedDownAtMs: z.number().optional(),
+  lostAtMs: z.number().optional(),
+  updatedAt: z.number(),
+});
+export type LeadOutcomeRecord = z.infer<typeof LeadOutcomeRecordSchema>;
+
+export const UnknownLeadRecordSchema = z.object({
+  pk: z.string(),
+  sk: z.string(),
+  venueId: z.string(),
+  leadId: z.string(),
+  lastTrigger: z.string(),
+  deliveries: z.number().int(),
+  firstSeenAt: z.number(),
+  lastSeenAt: z.number(),
+});
+export type UnknownLeadRecord = z.infer<typeof UnknownLeadRecordSchema>;
+
+const ReconcileMarkSchema = z.object({ lastRunStartedAt: z.number() });
+
+export class LeadIndexConflictError extends Error {
+  override readonly name = 'LeadIndexConflictError';
+  constructor(venueId: string, leadId: string, contactId: string, existing: string) {
+    super(
+      `venue ${venueId}: lead ${leadId} is already indexed to contact ${existing}, not ${contactId}; ` +
+        'two ledger requests claim one Tripleseat lead. Check both with `venue-sync status contact <id>`',
+    );
+  }
+}
+
+export interface LeadIndexOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  now?: () => number;
+}
+
+export class LeadIndex {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+  private readonly now: () => number;
+
+  constructor(options: LeadIndexOptions) {
+    this.doc = DynamoDBDocumentClient.from(options.client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    this.table = options.tableName;
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Records which request created a lead. Idempotent for the same request; a different contact for the
+   * same lead id is refused (it would route one lead's outcome to two people).
+   */
+  async recordLead(key: LedgerKey, leadId: string): Promise<void> {
+    if (leadId === 'unknown' || leadId === '') return;
+    const record: LeadIndexRecord = {
+      pk: keys.venue(key.venueId),
+      sk: keys.leadIndex(leadId),
+      venueId: key.venueId,
+      leadId,
+      contactId: key.contactId,
+      flagSetAt: key.flagSetAt,
+      indexedAt: this.now(),
+    };
+    const ok = await this.ifConditionHolds(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: record,
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (contactId = :contactId AND flagSetAt = :flagSetAt)',
+          ExpressionAttributeValues: { ':contactId': key.contactId, ':flagSetAt': key.flagSetAt },
+        }),
+      ),
+    );
+    if (!ok) {
+      const existing = await this.findLead(key.venueId, leadId);
+      throw new LeadIndexConflictError(key.venueId, leadId, key.contactId, existing?.contactId ?? '?');
+    }
+  }
+
+  /** The request that created `leadId` in this venue, or undefined when venue-sync did not create it. */
+  async findLead(venueId: string, leadId: string): Promise<LedgerKey | undefined> {
+    const item = await this.get(keys.venue(venueId), keys.leadIndex(leadId));
+    if (!item) return undefined;
+    const record = LeadIndexRecordSchema.parse(item);
+    return { venueId: record.venueId, contactId: record.contactId, flagSetAt: record.flagSetAt };
+  }
+
+  async getOutcome(venueId: string, leadId: string): Promise<LeadOutcomeRecord | undefined> {
+    const item = await this.get(keys.venue(venueId), keys.leadOutcome(leadId));
+    return item ? LeadOutcomeRecordSchema.parse(item) : undefined;
+  }
+
+  /**
+   * Stores the applied outcome only if it is newer than the stored one (by Tripleseat's time, then rank).
+   * False when a newer (or the same) delivery was applied first: the caller re-asserts the stored one.
+   */
+  async putOutcomeIfNewer(record: Omit<LeadOutcomeRecord, 'pk' | 'sk' | 'updatedAt'>): Promise<boolean> {
+    const item: LeadOutcomeRecord = {
+      ...record,
+      pk: keys.venue(record.venueId),
+      sk: keys.leadOutcome(record.leadId),
+      updatedAt: this.now(),
+    };
+    return this.ifConditionHolds(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression:
+            'attribute_not_exists(pk) OR appliedAtMs < :at OR (appliedAtMs = :at AND appliedRank < :rank)',
+          ExpressionAttributeValues: { ':at': record.appliedAtMs, ':rank': record.appliedRank },
+        }),
+      ),
+    );
+  }
+
+  async listOutcomes(venueId: string): Promise<LeadOutcomeRecord[]> {
+    const items = await this.queryPrefix(venueId, keys.leadOutcomePrefix);
+    return items.map((item) => LeadOutcomeRecordSchema.parse(item));
+  }
+
+  /** Counts a delivery about a lead venue-sync did not create, for ops (`venue-sync status`). */
+  async recordUnknownLead(venueId: string, leadId: string, trigger: string): Promise<void> {
+    const now = this.now();
+    const existing = await this.get(keys.venue(venueId), keys.unknownLead(leadId));
+    const previous = existing ? UnknownLeadRecordSchema.safeParse(existing) : undefined;
+    const record: UnknownLeadRecord = {
+      pk: keys.venue(venueId),
+      sk: keys.unknownLead(leadId),
+      venueId,
+      leadId,
+      lastTrigger: trigger,
+      deliveries: (previous?.success ? previous.data.deliveries : 0) + 1,
+      firstSeenAt: previous?.success ? previous.data.firstSeenAt : now,
+      lastSeenAt: now,
+    };
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: record }));
+  }
+
+  async listUnknownLeads(venueId: string): Promise<UnknownLeadRecord[]> {
+    const items = await this.queryPrefix(venueId, keys.unknownLeadPrefix);
+    return items.map((item) => UnknownLeadRecordSchema.parse(item));
+  }
+
+  /** When the last reconcile run started (ms), or undefined before the first. */
+  async lastReconcile(venueId: string): Promise<number | undefined> {
+    const item = await this.get(keys.venue(venueId), keys.leadReconcile);
+    const parsed = ReconcileMarkSchema.safeParse(item);
+    return parsed.success ? parsed.data.lastRunStartedAt : undefined;
+  }
+
+  async markReconciled(venueId: string, runStartedAt: number): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: keys.venue(venueId), sk: keys.leadReconcile, lastRunStartedAt: runStartedAt },
+      }),
+    );
+  }
+
+  private async get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { pk, sk }, ConsistentRead: true }),
+    );
+    return result.Item;
+  }
+
+  private async queryPrefix(venueId: string, prefix: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.venue(venueId), ':prefix': prefix },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  private async ifConditionHolds(write: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await write();
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}

@@ -86,3 +86,19 @@ export function isoTime(ms: number): string {
 export function formatTime(ms: number | undefined): string {
   return ms === undefined ? '-' : new Date(ms).toISOString();
 }
+
+/**
+ * A key whose number is a time: the table keeps times as epoch ms under names ending in `At` or `Until`
+ * (`quarantinedAt`, `leaseHeldUntil`), and every `--json` output shows them as ISO 8601 instead.
+ */
+const TIME_KEY = /(At|Until)$/;
+
+/** The `--json` text of a result: indented, with every epoch-ms time as ISO 8601 UTC. */
+export function jsonText(result: unknown): string {
+  return JSON.stringify(
+    result,
+    (key, value: unknown) =>
+      TIME_KEY.test(key) && typeof value === 'number' && Number.isFinite(value) ? isoTime(value) : value,
+    2,
+  );
+}

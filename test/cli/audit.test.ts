@@ -1,33 +1,78 @@
 /**
- * `venue-sync audit`. No AWS account is reachable from this machine, so AWS is mocked with
- * aws-sdk-client-mock: the account below holds the deployed stack plus the original project's strays
- * (four stale Lambda functions, two orphan FIFO queues, an orphan API Gateway resource).
+ * `venue-sync audit`. No AWS account is reachable from this machine, so the AWS control plane is mocked
+ * with aws-sdk-client-mock: CloudFormation answers with the synthesized stack's own resources (physical
+ * names from the template, queue URLs as CloudFormation would generate them), and the account holds
+ * those plus the original project's strays (four stale Lambda functions, two orphan FIFO queues, an
+ * orphan API Gateway resource).
  */
+import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  ListStackResourcesCommand,
+} from '@aws-sdk/client-cloudformation';
 import { APIGatewayClient, GetResourcesCommand, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
 import { EventBridgeClient, ListRulesCommand, ListTagsForResourceCommand } from '@aws-sdk/client-eventbridge';
 import { LambdaClient, ListFunctionsCommand, ListTagsCommand } from '@aws-sdk/client-lambda';
 import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { ListQueuesCommand, ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../bin/cli';
-import { appConfig } from '../../bin/venues';
-import { validateAppConfig } from '../../shared/config/app-config';
-import { declaredResources, type AuditClients } from '../../ops/audit';
+import { AUDITED_TYPES, type AuditClients } from '../../ops/audit';
 import { CapturedText } from '../../ops/io';
 import { build } from '../infra/synth';
 
-const config = validateAppConfig(appConfig);
 const APP_TAG = { app: 'venue-sync' };
+const queueUrl = (name: string) => `https://sqs.us-east-1.amazonaws.com/123456789012/${name}`;
+
+/** The synthesized stack as CloudFormation would list it once deployed. */
+interface StackResource {
+  logicalId: string;
+  type: string;
+  physicalId: string;
+}
+let stack: StackResource[] = [];
+beforeAll(() => {
+  const { json } = build();
+  stack = Object.entries(json.Resources).map(([logicalId, resource]) => {
+    const name = (property: string) => String(resource.Properties?.[property]);
+    const physicalId =
+      resource.Type === 'AWS::Lambda::Function'
+        ? name('FunctionName')
+        : resource.Type === 'AWS::Scheduler::Schedule'
+          ? name('Name')
+          : resource.Type === 'AWS::SQS::Queue'
+            ? queueUrl(`VenueSync-${logicalId}-X1Y2Z3`)
+            : `${logicalId}-physical`;
+    return { logicalId, type: resource.Type, physicalId };
+  });
+});
+const stackNames = (type: string) =>
+  stack.filter((r) => r.type === type).map((r) => r.physicalId.split('/').pop() ?? r.physicalId);
 
 function account(options: { dropSchedule?: string } = {}): AuditClients {
+  const cloudformation = mockClient(CloudFormationClient);
+  cloudformation.on(DescribeStacksCommand).resolves({
+    Stacks: [{ StackName: 'VenueSync', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(0) }],
+  });
+  // Two pages, as CloudFormation pages a long list.
+  const summaries = stack.map((r) => ({
+    LogicalResourceId: r.logicalId,
+    PhysicalResourceId: r.physicalId,
+    ResourceType: r.type,
+    ResourceStatus: 'CREATE_COMPLETE' as const,
+    LastUpdatedTimestamp: new Date(0),
+  }));
+  const half = Math.floor(summaries.length / 2);
+  cloudformation
+    .on(ListStackResourcesCommand, { StackName: 'VenueSync', NextToken: undefined })
+    .resolves({ StackResourceSummaries: summaries.slice(0, half), NextToken: 'more' })
+    .on(ListStackResourcesCommand, { StackName: 'VenueSync', NextToken: 'more' })
+    .resolves({ StackResourceSummaries: summaries.slice(half) });
+
   const lambda = mockClient(LambdaClient);
   const functions = [
-    'VenueSync-venue-a-poller',
-    'VenueSync-venue-b-poller',
-    'VenueSync-marina-poller',
-    'VenueSync-webex-sync',
-    'VenueSync-hubspot-webhook',
+    ...stackNames('AWS::Lambda::Function'),
     'acme-prod-hubspot-sync',
     'acme-prod-tripleseat-push',
     'acme-prod-sqs-consumer',
@@ -38,14 +83,14 @@ function account(options: { dropSchedule?: string } = {}): AuditClients {
     .on(ListFunctionsCommand, { Marker: undefined })
     .resolves({
       Functions: functions
-        .slice(0, 5)
+        .slice(0, 3)
         .map((name) => ({ FunctionName: name, FunctionArn: `arn:aws:lambda:::function:${name}` })),
       NextMarker: 'page-2',
     })
     .on(ListFunctionsCommand, { Marker: 'page-2' })
     .resolves({
       Functions: functions
-        .slice(5)
+        .slice(3)
         .map((name) => ({ FunctionName: name, FunctionArn: `arn:aws:lambda:::function:${name}` })),
     });
   lambda.on(ListTagsCommand).callsFake((input: { Resource: string }) => ({
@@ -54,29 +99,20 @@ function account(options: { dropSchedule?: string } = {}): AuditClients {
   }));
 
   const sqs = mockClient(SQSClient);
-  const queue = (name: string) => `https://sqs.us-east-1.amazonaws.com/123456789012/${name}`;
-  const declaredQueues = ['Venuevenuea', 'Venuevenueb', 'Venuemarina']
-    .flatMap((venue) => [
-      `VenueSync-${venue}PollerFailureQueueAB12-x1`,
-      `VenueSync-${venue}PollerScheduleDlqCD34-x2`,
-    ])
-    .concat(['VenueSync-WebexSyncFailureQueueEF56-x3', 'VenueSync-WebexSyncScheduleDlqAA11-x4']);
   sqs.on(ListQueuesCommand).resolves({
-    QueueUrls: [...declaredQueues, 'venue-sync-leads.fifo', 'venue-sync-leads-dlq.fifo', 'billing-queue'].map(
-      queue,
-    ),
+    QueueUrls: [
+      ...stackNames('AWS::SQS::Queue'),
+      'venue-sync-leads.fifo',
+      'venue-sync-leads-dlq.fifo',
+      'billing-queue',
+    ].map(queueUrl),
   });
   sqs.on(ListQueueTagsCommand).callsFake((input: { QueueUrl: string }) => ({
     Tags: input.QueueUrl.includes('VenueSync-') ? APP_TAG : {},
   }));
 
   const scheduler = mockClient(SchedulerClient);
-  const schedules = [
-    'VenueSync-venue-a-poll',
-    'VenueSync-venue-b-poll',
-    'VenueSync-marina-poll',
-    'VenueSync-webex-sync',
-  ];
+  const schedules = stackNames('AWS::Scheduler::Schedule');
   scheduler.on(ListSchedulesCommand).resolves({
     Schedules: schedules
       .filter((name) => name !== options.dropSchedule)
@@ -101,6 +137,7 @@ function account(options: { dropSchedule?: string } = {}): AuditClients {
   });
 
   return {
+    cloudformation: new CloudFormationClient({}),
     lambda: new LambdaClient({}),
     sqs: new SQSClient({}),
     scheduler: new SchedulerClient({}),
@@ -154,28 +191,51 @@ describe('Command: audit', () => {
     expect(result.stdout).toMatch(/sqs\s+venue-sync-leads\.fifo\s+name matches/);
   });
 
-  it('derives the same physical names as the synthesized stack', () => {
-    const { json } = build();
-    const resources = Object.entries(json.Resources);
-    const physical = (type: string, property: string) =>
-      resources
-        .filter(([, r]) => r.Type === type)
-        .map(([, r]) => String(r.Properties?.[property]))
-        .sort();
-    const declared = declaredResources(config);
-    const names = (kind: string) =>
-      declared
-        .filter((d) => d.kind === kind)
-        .map((d) => d.name)
-        .sort();
-    expect(names('lambda')).toEqual(physical('AWS::Lambda::Function', 'FunctionName'));
-    expect(names('schedule')).toEqual(physical('AWS::Scheduler::Schedule', 'Name'));
-    const queueIds = resources
-      .filter(([, r]) => r.Type === 'AWS::SQS::Queue')
-      .map(([id]) => `VenueSync-${id}`);
-    for (const queue of declared.filter((d) => d.kind === 'sqs')) {
-      expect(queueIds.filter((id) => id.startsWith(queue.name))).toHaveLength(1);
-    }
-    expect(queueIds).toHaveLength(declared.filter((d) => d.kind === 'sqs').length);
+  it("takes what is declared from CloudFormation's record of the stack, every audited resource of it", async () => {
+    const result = await audit(['--include', '^acme-prod-', '--json'], account());
+    const report = JSON.parse(result.stdout);
+    const audited = stack.filter((r) => AUDITED_TYPES[r.type] !== undefined);
+    expect(report.stackStatus).toBe('UPDATE_COMPLETE');
+    expect(report.declared.map((d: { logicalId: string }) => d.logicalId).sort()).toEqual(
+      audited.map((r) => r.logicalId).sort(),
+    );
+    expect(report.declared.every((d: { name: string; deployed?: string }) => d.deployed === d.name)).toBe(
+      true,
+    );
+  });
+
+  it('names the stack and region when CloudFormation has no such stack; --json still prints JSON', async () => {
+    const clients = account();
+    mockClient(CloudFormationClient)
+      .on(DescribeStacksCommand)
+      .rejects(Object.assign(new Error('Stack with id Nope does not exist'), { name: 'ValidationError' }));
+    const result = await audit(['--stack-name', 'Nope', '--json'], {
+      ...clients,
+      cloudformation: new CloudFormationClient({ region: 'eu-west-1' }),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("stack 'Nope' was not found in region eu-west-1");
+    expect(JSON.parse(result.stdout)).toEqual({
+      ok: false,
+      error: expect.stringContaining("stack 'Nope' was not found"),
+    });
+  });
+
+  it('says which endpoint cannot be reached instead of the bare getaddrinfo error', async () => {
+    const clients = account();
+    mockClient(LambdaClient)
+      .on(ListFunctionsCommand)
+      .rejects(
+        Object.assign(new Error('getaddrinfo ENOTFOUND lambda.us-east-1.amazonaws.com'), {
+          code: 'ENOTFOUND',
+          hostname: 'lambda.us-east-1.amazonaws.com',
+        }),
+      );
+    const result = await audit(['--json'], { ...clients, lambda: new LambdaClient({}) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      "audit of stack 'VenueSync': cannot reach lambda.us-east-1.amazonaws.com (ENOTFOUND)",
+    );
+    expect(JSON.parse(result.stdout).ok).toBe(false);
   });
 });

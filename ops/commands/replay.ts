@@ -1,0 +1,49 @@
+/** `venue-sync replay <venue>`: re-drives the venue's quarantined requests through the engine's rules. */
+import { randomUUID } from 'node:crypto';
+import type { Command } from 'commander';
+import { startProgress } from '../io';
+import type { CliRun } from './cli-context';
+
+export function registerReplay(program: Command, cli: CliRun): void {
+  program
+    .command('replay')
+    .description("re-drive the venue's quarantined requests through the engine's rules")
+    .argument('<venue>', 'venue id from the config')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option(
+      '--checked-tripleseat',
+      'you checked Tripleseat and found no lead for the requests marked "a lead may already exist": send them',
+    )
+    .action(
+      async (venueId: string, options: { yes?: boolean; checkedTripleseat?: boolean }, command: Command) =>
+        cli.withContext(command, async (ctx) => {
+          const { listQuarantined, renderCandidates, renderReplay, replayVenue } = await import('../replay');
+          // Refuses another venue's (or unnamed) credentials before anything else happens.
+          const hasOauth = Boolean(
+            (await ctx.credentials(ctx.venue(venueId), 'write')).credentials.tripleseatOauthToken,
+          );
+          const candidates = await listQuarantined(ctx, venueId);
+          if (candidates.length === 0) {
+            cli.print(
+              command,
+              { venueId, hasOauth, items: [] },
+              `Nothing quarantined for venue '${venueId}'.`,
+            );
+            return;
+          }
+          cli.io.stderr.write(`${renderCandidates(venueId, candidates, hasOauth)}\n`);
+          if (!(await cli.confirmOrStop(options, `Replay ${candidates.length} request(s) now?`))) {
+            cli.fail();
+            return;
+          }
+          const progress = startProgress(cli.io, 'replaying', candidates.length);
+          const report = await replayVenue(ctx, venueId, {
+            runId: `cli-replay-${randomUUID()}`,
+            checkedTripleseat: options.checkedTripleseat === true,
+            onRecord: () => progress.increment(),
+          });
+          progress.stop();
+          cli.print(command, report, renderReplay(report));
+        }),
+    );
+}

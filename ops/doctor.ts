@@ -3,9 +3,13 @@
  * with the next step for every failing row. Read-only: it never creates a lead or writes to HubSpot.
  *
  * What cannot be checked: Tripleseat's lead form API (public key) has no read call, and
- * `validate_only=true` is only reported by one third-party client (api-facts 3.1, [S]); posting a
- * lead is the only proof, and that creates a real lead. So the public key is checked for presence
- * only, and the row says how to verify it by hand.
+ * `validate_only=true` is only reported by one third-party client, not by Tripleseat's docs
+ * (https://support.tripleseat.com/hc/en-us/articles/205161948); posting a lead is the only proof, and
+ * that creates a real lead. So the public key is checked for presence only, and the row says how to
+ * verify it by hand.
+ *
+ * `doctor --probe` (ops/probe.ts) is the other half: not "is it configured" but "does the vendor behave
+ * as the product assumes".
  */
 import {
   validateAppConfig,
@@ -17,6 +21,8 @@ import {
 import { ApiError, AuthError } from '../shared/rate-limit/errors';
 import { CredentialsError } from '../shared/runtime/credentials';
 import { matchLabels, matchVenueFlag, type LabelMatch } from '../shared/schema';
+import { TRIPLESEAT_OAUTH_PROVIDER, TripleseatOAuthError } from '../shared/tripleseat/oauth';
+import { mappedWebexFields, webexFieldReport } from '../shared/webex/field-report';
 import {
   credentialBindingProblem,
   CredentialBindingError,
@@ -377,30 +383,66 @@ async function checkTripleseat(
           next: "put the venue's lead form public key in tripleseatPublicKey (or TRIPLESEAT_PUBLIC_KEY)",
         },
   );
-  if (!tripleseatOauthToken) {
+  const hasClient = Boolean(found.credentials.tripleseatClientId && found.credentials.tripleseatClientSecret);
+  if (!tripleseatOauthToken && !hasClient) {
     rows.push({
       check: `tripleseat ${venue.id} oauth`,
       status: 'warn',
-      detail: 'no OAuth token: a lost create answer is quarantined instead of looked up; dedupe unavailable',
-      next: "optional: a customer admin of this venue's Tripleseat issues an OAuth 2.0 token (tripleseatOauthToken)",
+      detail: 'no OAuth access: a lost create answer is quarantined instead of looked up; dedupe unavailable',
+      next:
+        "optional: give the venue its Tripleseat OAuth client (tripleseatClientId / tripleseatClientSecret) and run 'venue-sync tripleseat-auth " +
+        `${venue.id}'`,
     });
     return;
   }
-  const client = ctx.tripleseat(venue, found.credentials);
+  let client;
   try {
+    client = ctx.tripleseat(venue, found.credentials);
     await client?.findLeadsByEmail(PROBE_EMAIL);
-    rows.push({ check: `tripleseat ${venue.id} oauth`, status: 'pass', detail: 'lead search answered' });
   } catch (error) {
     rows.push({
       check: `tripleseat ${venue.id} oauth`,
       status: 'fail',
       detail: errorText(error),
       next:
-        error instanceof AuthError
-          ? "the OAuth token is wrong, expired or for another account; a customer admin of this venue's Tripleseat issues a new one"
-          : 'check TRIPLESEAT_BASE_URI and the network',
+        error instanceof TripleseatOAuthError
+          ? `the refresh was refused: re-authorize with 'venue-sync tripleseat-auth ${venue.id}'`
+          : error instanceof AuthError
+            ? "the OAuth token is wrong, expired or for another account; a customer admin of this venue's Tripleseat issues a new one"
+            : error instanceof OpsError
+              ? 'see the message'
+              : 'check TRIPLESEAT_BASE_URI and the network',
     });
+    return;
   }
+  rows.push(await oauthRow(ctx, venue, client?.oauthKind));
+}
+
+/** How the venue's REST access stands after a successful search: refreshing (with the stored pair) or static. */
+async function oauthRow(
+  ctx: OpsContext,
+  venue: VenueConfig,
+  kind: 'static' | 'refreshing' | undefined,
+): Promise<CheckRow> {
+  const check = `tripleseat ${venue.id} oauth`;
+  if (kind !== 'refreshing') {
+    return {
+      check,
+      status: 'warn',
+      detail:
+        'lead search answered with a static token, which stops working when it expires (2 h at Tripleseat)',
+      next: `give the venue its OAuth client (tripleseatClientId / tripleseatClientSecret) and run 'venue-sync tripleseat-auth ${venue.id}'`,
+    };
+  }
+  const pair = await ctx.oauthTokenStore.read(venue.id, TRIPLESEAT_OAUTH_PROVIDER);
+  const expires = pair ? new Date(pair.expiresAtMs).toISOString() : 'unknown';
+  return {
+    check,
+    status: 'pass',
+    detail:
+      `lead search answered; refreshing OAuth 2.0 (pair v${pair?.version ?? '?'} by ${pair?.writtenBy ?? '?'}, ` +
+      `access token until ${expires}, refreshed ahead of expiry)`,
+  };
 }
 
 async function checkWebex(ctx: OpsContext, config: AppConfig, rows: CheckRow[]): Promise<void> {
@@ -421,7 +463,8 @@ async function checkWebex(ctx: OpsContext, config: AppConfig, rows: CheckRow[]):
     return;
   }
   try {
-    const events = await ctx.webex(token).listEvents();
+    const webex = ctx.webex(token);
+    const events = await webex.listEvents();
     const visible = new Set(events.map((event) => event.id));
     const unseen = (config.webex?.eventIds ?? []).filter((id) => !visible.has(id));
     rows.push(
@@ -434,6 +477,10 @@ async function checkWebex(ctx: OpsContext, config: AppConfig, rows: CheckRow[]):
           }
         : { check: 'webex token', status: 'pass', detail: `${events.length} event(s) visible` },
     );
+    // Which mapped fields this account's schema serves (a missing one leaves its property empty).
+    const fieldMap = config.webex?.fieldMap ?? {};
+    const { readable } = await webex.readableFields(mappedWebexFields(fieldMap));
+    rows.push(...webexFieldReport(readable, fieldMap));
   } catch (error) {
     rows.push({
       check: 'webex token',

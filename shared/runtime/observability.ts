@@ -4,6 +4,7 @@
  * alarms use (shared/observability/metric-names.ts).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRIC_NAMES, METRICS_NAMESPACE } from '../observability/metric-names';
 import type { ApiCallStats } from '../rate-limit/types';
@@ -26,14 +27,26 @@ const POWERTOOLS_UNITS = {
   Seconds: MetricUnit.Seconds,
 } as const;
 
+/** The parts of the Lambda context a log line carries (request id first); the rest is optional. */
+export type InvocationContext = Pick<Context, 'awsRequestId'> & Partial<Context>;
+
 export interface Observability {
   log: DecisionLog;
   metrics: MetricSink;
+  /**
+   * Called by a handler at the start of each invocation: from then on every log line carries the
+   * invocation's request id (and function name, cold start, ...). Sinks without such fields omit it.
+   */
+  withContext?(context: InvocationContext): void;
 }
 
-export function powertoolsObservability(serviceName: string): Observability {
-  const logger = new Logger({ serviceName });
+export function powertoolsObservability(
+  serviceName: string,
+  logger = new Logger({ serviceName }),
+): Observability {
   return {
+    // https://docs.aws.amazon.com/powertools/typescript/latest/features/logger/#capturing-lambda-context-info
+    withContext: (context) => logger.addContext(lambdaContextOf(context)),
     log: {
       info: (message, fields) => logger.info(message, fields ?? {}),
       warn: (message, fields) => logger.warn(message, fields ?? {}),
@@ -52,6 +65,27 @@ export function powertoolsObservability(serviceName: string): Observability {
         metrics.publishStoredMetrics();
       },
     },
+  };
+}
+
+/**
+ * Logger.addContext takes a whole Context; a handler may be given fewer fields (the sandbox, tests).
+ * What is missing is logged empty, never invented; in Lambda every field is there.
+ */
+function lambdaContextOf(context: InvocationContext): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: context.callbackWaitsForEmptyEventLoop ?? true,
+    functionName: context.functionName ?? '',
+    functionVersion: context.functionVersion ?? '',
+    invokedFunctionArn: context.invokedFunctionArn ?? '',
+    memoryLimitInMB: context.memoryLimitInMB ?? '',
+    awsRequestId: context.awsRequestId,
+    logGroupName: context.logGroupName ?? '',
+    logStreamName: context.logStreamName ?? '',
+    getRemainingTimeInMillis: context.getRemainingTimeInMillis ?? (() => 0),
+    done: context.done ?? (() => undefined),
+    fail: context.fail ?? (() => undefined),
+    succeed: context.succeed ?? (() => undefined),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { VirtualTime } from './virtual-time';
 
 /**
  * Time as the simulators see it. `manual` clocks move only when told, so rate windows need no sleeping;
@@ -195,7 +196,8 @@ export async function serveSimulator(options: {
     };
     const credential = options.credentialOf?.(request)?.slice(-4);
     const decision = options.faults.decide(request.method, request.path);
-    if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
+    // Under virtual time the request does not hold the clock while it waits out its latency.
+    if (decision.latencyMs > 0) await VirtualTime.parked(decision.latencyMs);
     const logEntry = (status: number): void =>
       options.log.record({
         at: options.clock.now(),

@@ -6,10 +6,10 @@
  * simulated latency all share one clock, and CPU speed or load cannot turn into simulated seconds.
  *
  * "Everyone is waiting" is decided without wall-clock time:
- * - HTTP in flight is tracked through Node's diagnostics channels (node:http client and server,
- *   undici for `fetch`). Per request: +1 when a client sends, -1 when the server has it, +1 when the
- *   server's answer is on its way, -1 when the client request closes. While a simulator holds a
- *   request on a virtual-time latency the count is back to 0, so the clock may move.
+ * - HTTP in flight is tracked through Node's diagnostics channels (node:http client, undici for
+ *   `fetch`): +1 when a client sends, -1 when its request closes, so a server's work (dynalite's
+ *   included) always counts as busy. A simulator holding a request on simulated latency says so with
+ *   `VirtualTime.parked(...)`, which takes that request out of the count while it waits.
  * - After that count reaches 0, the clock still waits `SETTLE_TURNS` event-loop turns
  *   (`setImmediate`, which passes through the I/O poll phase) with no new timer and no HTTP event,
  *   so promise chains and loopback reads that follow an answer finish first. Turns, not milliseconds:
@@ -19,7 +19,7 @@
  * `performance.now()`, `setImmediate` and `process.nextTick` stay real (CPU is measured on them).
  */
 import dc from 'node:diagnostics_channel';
-import type { ClientRequest, ServerResponse } from 'node:http';
+import type { ClientRequest } from 'node:http';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -32,7 +32,7 @@ type TimersModule = {
 type TimersPromisesModule = { setTimeout: (ms?: number, value?: unknown) => Promise<unknown> };
 
 /** Loop turns with nothing happening before the clock may move. */
-export const SETTLE_TURNS = 6;
+export const SETTLE_TURNS = 30;
 
 type Callback = (...args: unknown[]) => void;
 
@@ -98,6 +98,26 @@ export class VirtualTime {
 
   private constructor(startMs: number) {
     this.current = startMs;
+  }
+
+  /** The installed virtual time, if any. */
+  static current(): VirtualTime | undefined {
+    return VirtualTime.active;
+  }
+
+  /**
+   * Waits `ms` on behalf of one in-flight request (e.g. a simulator's latency): that request does not
+   * hold the clock while it waits. Without virtual time installed, a plain timer of `ms`.
+   */
+  static parked(ms: number): Promise<void> {
+    const time = VirtualTime.active;
+    if (!time) return new Promise((resolve) => setTimeout(resolve, ms));
+    time.busy -= 1;
+    time.touch();
+    return time.sleep(ms).then(() => {
+      time.busy += 1;
+      time.touch();
+    });
   }
 
   /** Installs virtual time for this process (one at a time). `uninstall()` restores real time. */
@@ -316,13 +336,6 @@ export class VirtualTime {
         (message) => {
           change(1);
           (message as { request: ClientRequest }).request.once('close', () => change(-1));
-        },
-      ],
-      [
-        'http.server.request.start',
-        (message) => {
-          change(-1);
-          (message as { response: ServerResponse }).response.once('close', () => change(1));
         },
       ],
       ['undici:request:create', () => change(1)],

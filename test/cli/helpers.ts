@@ -19,6 +19,10 @@ export async function cli(
     audit?: CliIo['audit'];
     /** A Secrets Manager stand-in (AWS control plane: mocked, never a vendor). */
     secrets?: NonNullable<CliIo['context']>['secrets'];
+    /** AWS control-plane clients (mocked) for secrets set / enable / pause. */
+    aws?: CliIo['aws'];
+    /** Answers to the hidden prompts of `secrets set`, in order; the run then plays a terminal. */
+    hiddenAnswers?: string[];
   } = {},
 ): Promise<CliRun> {
   const stdout = new CapturedText();
@@ -33,11 +37,22 @@ export async function cli(
     stderr,
     stderrIsTTY: false,
     // A test that answers questions plays a person at a terminal; the others run like a script.
-    interactive: options.confirm !== undefined,
+    interactive: options.confirm !== undefined || options.hiddenAnswers !== undefined,
     confirm: async () => options.confirm ?? false,
     env,
     context: { now: () => world.clock.now(), ...(options.secrets ? { secrets: options.secrets } : {}) },
     ...(options.audit ? { audit: options.audit } : {}),
+    ...(options.aws ? { aws: options.aws } : {}),
+    ...(options.hiddenAnswers ? { readHidden: hiddenReader(options.hiddenAnswers, stderr) } : {}),
   });
   return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** Plays a person typing at hidden prompts: the prompt is written, the answer is not (as on a terminal). */
+function hiddenReader(answers: string[], stderr: CapturedText): (prompt: string) => Promise<string> {
+  const queue = [...answers];
+  return async (prompt) => {
+    stderr.write(`${prompt}\n`);
+    return queue.shift() ?? '';
+  };
 }

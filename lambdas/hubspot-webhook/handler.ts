@@ -19,11 +19,11 @@
 import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
 import { SERVICE_NAMES } from '../../shared/observability/metric-names';
-import { loadCredentials, requireCredential } from '../../shared/runtime/credentials';
+import { credentialsSource, requireCredential } from '../../shared/runtime/credentials';
 import { EnvError, WebhookEnvSchema, parseEnv } from '../../shared/runtime/env';
 import { powertoolsObservability, type Observability } from '../../shared/runtime/observability';
-import { onFirstInvocation } from '../../shared/runtime/lambda-entry';
-import { loadOnce } from '../../shared/runtime/load-once';
+import { logInvocationContext, onFirstInvocation } from '../../shared/runtime/lambda-entry';
+import { cachedByCredentials } from '../../shared/runtime/load-once';
 import { createFlagRouter, parseVenuePollers, routeDelivery } from '../../shared/webhook/route';
 import { WEBHOOK_METRIC_NAMES } from '../../shared/observability/metric-names';
 import { buildSignedUri, verifyHubSpotDelivery } from '../../shared/webhook/signature';
@@ -85,7 +85,8 @@ export function createHandler(
   const router = createFlagRouter(pollers.venues);
   const skipped = [...pollers.skipped, ...router.skipped];
   const skippedVenues = skipped.map(({ venueId }) => venueId);
-  const { log, metrics } = options.observability ?? powertoolsObservability(SERVICE_NAMES.hubspotWebhook);
+  const observability = options.observability ?? powertoolsObservability(SERVICE_NAMES.hubspotWebhook);
+  const { log, metrics } = observability;
   for (const { venueId, cause } of skipped) {
     log.error('webhook: venue skipped; its checkbox will not trigger early polls (scheduled polls go on)', {
       venueId,
@@ -94,12 +95,13 @@ export function createHandler(
   }
   const now = options.now ?? Date.now;
   const lambda = options.lambda ?? createLambdaClient(env, config.AWS_ENDPOINT_URL_LAMBDA);
-  // Read once per container (cold start), held in memory only, never logged.
-  const appSecret = loadOnce(async () =>
-    requireCredential(await loadCredentials(config), 'hubspotAppSecret', 'HUBSPOT_APP_SECRET'),
+  // Re-read when the secret's cache expires (rotation without a redeploy); never logged.
+  const appSecret = cachedByCredentials(credentialsSource(config), (credentials) =>
+    requireCredential(credentials, 'hubspotAppSecret', 'HUBSPOT_APP_SECRET'),
   );
 
-  return async (rawEvent) => {
+  return async (rawEvent, context) => {
+    logInvocationContext(observability, context);
     const parsedEvent = FunctionUrlEventSchema.safeParse(rawEvent);
     if (!parsedEvent.success) {
       log.warn('webhook refused: not a Function URL request', { status: 400 });

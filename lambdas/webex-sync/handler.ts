@@ -2,20 +2,21 @@
  * Webex sync Lambda: invoked on a schedule (the event's content is ignored). Thin: parse the
  * environment, build clients, run syncWebex(), emit metrics (service dimension only).
  *
- * The Webex client lives as long as the container: its introspected schema (one API call, counted in
- * the first run's ApiCallsWebex) and any page size Webex refused are kept across invocations.
+ * The Webex client lives as long as the container (until the secret rotates): its introspected schema
+ * (one API call, counted in the first run's ApiCallsWebex) and any page size Webex refused are kept
+ * across invocations.
  */
 import type { Context } from 'aws-lambda';
 import { SERVICE_NAMES } from '../../shared/observability/metric-names';
-import { loadCredentials, requireCredential } from '../../shared/runtime/credentials';
+import { credentialsSource, requireCredential } from '../../shared/runtime/credentials';
 import { WebexEnvSchema, parseEnv } from '../../shared/runtime/env';
 import {
   powertoolsObservability,
   syncRunMetrics,
   type Observability,
 } from '../../shared/runtime/observability';
-import { onFirstInvocation } from '../../shared/runtime/lambda-entry';
-import { loadOnce } from '../../shared/runtime/load-once';
+import { logInvocationContext, onFirstInvocation } from '../../shared/runtime/lambda-entry';
+import { cachedByCredentials } from '../../shared/runtime/load-once';
 import {
   apiCallsSince,
   createRuntime,
@@ -47,11 +48,11 @@ export function createHandler(
   const config = parseEnv(WebexEnvSchema, env, 'webex sync');
   // Unknown Webex field names fail at cold start, listing the known ones.
   const fieldMap = parseWebexFieldMap(config.WEBEX_FIELD_MAP);
-  const { log, metrics } = options.observability ?? powertoolsObservability(SERVICE_NAMES.webexSync);
+  const observability = options.observability ?? powertoolsObservability(SERVICE_NAMES.webexSync);
+  const { log, metrics } = observability;
   const runtime = createRuntime(config, log, options);
-  // Credentials are read once per container (cold start), held in memory only, never logged.
-  const clients = loadOnce(async () => {
-    const credentials = await loadCredentials(config);
+  // Clients are rebuilt only when the secret changed (rotation); credentials are never logged.
+  const clients = cachedByCredentials(credentialsSource(config), (credentials) => {
     return {
       hubspot: hubspotContactsFor(credentials, config, runtime.caller),
       webex: new WebexClient(
@@ -62,6 +63,7 @@ export function createHandler(
   });
 
   return async (_event, context) => {
+    logInvocationContext(observability, context);
     const { hubspot, webex } = await clients();
     const callsThisRun = apiCallsSince(runtime.caller);
     const report = await syncWebex({

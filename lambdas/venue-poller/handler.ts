@@ -6,15 +6,15 @@ import type { Context } from 'aws-lambda';
 import { METRIC_NAMES, SERVICE_NAMES } from '../../shared/observability/metric-names';
 import type { AuthError } from '../../shared/rate-limit/errors';
 import { OAuthTokenStore } from '../../shared/reconciliation/oauth-tokens';
-import { loadCredentials, requireCredential } from '../../shared/runtime/credentials';
+import { credentialsSource, requireCredential } from '../../shared/runtime/credentials';
 import { PollerEnvSchema, parseEnv } from '../../shared/runtime/env';
 import {
   powertoolsObservability,
   syncRunMetrics,
   type Observability,
 } from '../../shared/runtime/observability';
-import { onFirstInvocation } from '../../shared/runtime/lambda-entry';
-import { loadOnce } from '../../shared/runtime/load-once';
+import { logInvocationContext, onFirstInvocation } from '../../shared/runtime/lambda-entry';
+import { cachedByCredentials } from '../../shared/runtime/load-once';
 import {
   apiCallsSince,
   createRuntime,
@@ -43,11 +43,11 @@ export function createHandler(
   options: HandlerOptions = {},
 ): VenuePollerHandler {
   const config = parseEnv(PollerEnvSchema, env, `venue poller ${env['VENUE_ID'] ?? ''}`.trim());
-  const { log, metrics } = options.observability ?? powertoolsObservability(SERVICE_NAMES.venuePoller);
+  const observability = options.observability ?? powertoolsObservability(SERVICE_NAMES.venuePoller);
+  const { log, metrics } = observability;
   const runtime = createRuntime(config, log, options);
-  // Credentials are read once per container (cold start), held in memory only, never logged.
-  const clients = loadOnce(async () => {
-    const credentials = await loadCredentials(config);
+  // Clients are rebuilt only when the secret changed (rotation); credentials are never logged.
+  const clients = cachedByCredentials(credentialsSource(config), (credentials) => {
     // OAuth 2.0 pairs rotate: the current pair lives in the venue's own table partition, not the secret.
     const tokens = tripleseatAccessTokens({
       venueId: config.VENUE_ID,
@@ -76,6 +76,7 @@ export function createHandler(
   });
 
   return async (_event, context) => {
+    logInvocationContext(observability, context);
     const { hubspot, tripleseat } = await clients();
     const callsThisRun = apiCallsSince(runtime.caller);
     let oauthFailed: AuthError | undefined;

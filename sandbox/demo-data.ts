@@ -280,7 +280,15 @@ export class DemoMarketer {
 
   /** Creates and ticks `count` new contacts; returns each tick as (contactId, venueId). */
   newRequests(count: number): Array<{ contactId: string; venueId: string }> {
-    const ticks: Array<{ contactId: string; venueId: string }> = [];
+    return this.newContacts(count).map((contact) => ({
+      contactId: contact.contactId,
+      venueId: contact.flags[0] as string,
+    }));
+  }
+
+  /** Creates and ticks `count` new contacts, each with what must happen to it (for the chaos checks). */
+  newContacts(count: number): SeededContact[] {
+    const created: SeededContact[] = [];
     const venues = this.world.config.venues.map((venue) => venue.id);
     for (let i = 0; i < count; i++) {
       this.seq += 1;
@@ -297,16 +305,30 @@ export class DemoMarketer {
       };
       // About one in five is flawed the way real records are.
       const flaw = this.random();
-      if (flaw < 0.07) delete properties['phone'];
-      else if (flaw < 0.13) properties['guest_count'] = `about ${properties['guest_count']}`;
-      else if (flaw < 0.2) properties['email'] = properties['email']!.replace('@', ' at ');
+      let expect: Expectation = { lead: true };
+      if (flaw < 0.07) {
+        delete properties['phone'];
+        expect = { rejectedBecause: /phone/ };
+      } else if (flaw < 0.13) {
+        properties['guest_count'] = `about ${properties['guest_count']}`;
+        expect = { rejectedBecause: /guest count/ };
+      } else if (flaw < 0.2) {
+        properties['email'] = properties['email']!.replace('@', ' at ');
+        expect = { rejectedBecause: /email/ };
+      }
       const venueId = this.pick(venues);
       if (venueId === 'marina') properties['boat_brand'] = this.pick(BOAT_BRANDS);
       const contactId = this.world.hubspot.createContact(properties);
       this.world.tick(contactId, venueId);
-      ticks.push({ contactId, venueId });
+      created.push({
+        name: `${first} ${last} #${this.seq}`,
+        properties,
+        flags: [venueId],
+        expect,
+        contactId,
+      });
     }
-    return ticks;
+    return created;
   }
 
   /** Ticks again one of the given (already synced) requests: a new request for the same venue. */

@@ -3,9 +3,14 @@
  * redrawn in place with ANSI escapes on a TTY, or one plain line per cycle when stdout is not a TTY
  * (CI, a pipe). Numbers come only from reports and logs; what has not run says so.
  */
+import type { ChaosMonkey } from './chaos';
+import { duration, leadLatency, oldestWaitingNow, promiseVerdict, PROMISE_SECONDS } from './lead-latency';
 import type { SandboxStats, RunOutcome, VenueStats } from './runner';
 import { apiStats, type ApiStats } from './summary';
 import type { World } from './world';
+
+/** The promise is judged over the last hour of runs (12 ticks), so an old outage does not stick. */
+const PROMISE_WINDOW_RUNS = 12;
 
 const ESC = '\u001b[';
 export const HIDE_CURSOR = `${ESC}?25l`;
@@ -20,6 +25,10 @@ export interface Schedule {
   /** Real ms since start. */
   realElapsedMs: number;
   stopping: boolean;
+  /** The chaos in play (`--chaos`). */
+  chaos?: ChaosMonkey;
+  /** What the odd vendor changes (`--odd`). */
+  odd?: readonly string[];
 }
 
 const hhmm = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
@@ -33,13 +42,50 @@ function lastRunText<S extends string>(run: RunOutcome<S> | undefined, running: 
   return running > 0 ? `running… (last: ${base})` : base;
 }
 
-function venueRows(venue: VenueStats): string[] {
+/** "Ana García (#1234)": the name HubSpot has for a contact id, so a person can find it. */
+export function contactLabel(world: World, contactId: string): string {
+  const properties = world.hubspot.getContact(contactId)?.properties;
+  const name = [properties?.['firstname'], properties?.['lastname']]
+    .filter((part) => part && part.trim())
+    .join(' ');
+  return name ? `${name} (#${contactId})` : `#${contactId}`;
+}
+
+const quarantineText = (count: number | undefined): string => (count === undefined ? '?' : String(count));
+
+function venueRows(world: World, venue: VenueStats): string[] {
+  const recent = venue.reports.slice(-PROMISE_WINDOW_RUNS);
+  const latency = leadLatency(recent);
+  const waiting = oldestWaitingNow(world, venue.venueId);
+  const verdict = promiseVerdict(latency, waiting);
   const row =
     `  ${padEnd(venue.displayName, 26)}${pad(venue.flagged, 8)}${pad(venue.created, 7)}${pad(venue.rejected, 9)}` +
-    `${pad(venue.retried, 8)}${pad(venue.quarantined, 7)}${pad(`${venue.runs} (${venue.earlyRuns})`, 13)}  ` +
+    `${pad(venue.retried, 8)}${pad(quarantineText(venue.quarantinedNow), 7)}${pad(duration(waiting), 9)}` +
+    `${pad(`${venue.runs} (${venue.earlyRuns})`, 13)}  ` +
     lastRunText(venue.lastRun, venue.running);
-  const reasons = venue.latestRejections.map((rejection) => `#${rejection.contactId} ${rejection.reason}`);
-  return [row, `      latest rejections: ${reasons.length ? reasons.join(' · ') : 'none yet'}`];
+  const promise =
+    `      5-min promise: ${verdict === 'met' ? 'MET' : verdict === 'missed' ? 'MISSED' : 'no leads yet'} · ` +
+    `tick-to-lead p50 ${duration(latency.p50)} p95 ${duration(latency.p95)} over ${latency.leads} lead(s), ` +
+    `worst wait ${duration(latency.worstReportedWaitSeconds)} (last ${recent.length} runs; promise ${duration(PROMISE_SECONDS)})`;
+  const reasons = venue.latestRejections.map(
+    (rejection) => `${contactLabel(world, rejection.contactId)} ${rejection.reason}`,
+  );
+  return [row, promise, `      latest rejections: ${reasons.length ? reasons.join(' · ') : 'none yet'}`];
+}
+
+function chaosRows(chaos: ChaosMonkey, now: number): string[] {
+  if (chaos.isStopped) return ['  chaos: stopped'];
+  const active = chaos.active();
+  const next = chaos.next();
+  const lines = [
+    `  chaos (seed ${chaos.seed}): ${active.length} active` +
+      (next
+        ? ` · next at ${hhmm(next.startsAt)} (in ${duration(Math.round((next.startsAt - now) / 1000))}): ${next.label}`
+        : ''),
+  ];
+  for (const { episode, remainingMs } of active)
+    lines.push(`      ACTIVE ${episode.label} · ${duration(Math.round(remainingMs / 1000))} left`);
+  return lines;
 }
 
 function apiRows(api: ApiStats): string[] {
@@ -68,12 +114,18 @@ export function renderFrame(world: World, stats: SandboxStats, schedule: Schedul
     `  schedule: cycle ${schedule.cycle} · pollers next ${hhmm(schedule.nextPollAt)} (every 5 min) · ` +
       `Webex next ${hhmm(schedule.nextWebexAt)} (every 15 min) · marketer next ${hhmm(schedule.nextMarketerAt)}`,
   );
+  if (schedule.odd) lines.push(`  odd vendor: ${schedule.odd.join(' · ')}`);
+  if (schedule.chaos) lines.push(...chaosRows(schedule.chaos, now));
   lines.push('');
   lines.push(
     `  ${padEnd('Venue', 26)}${pad('flagged', 8)}${pad('leads', 7)}${pad('rejected', 9)}${pad('retried', 8)}` +
-      `${pad('quar.', 7)}${pad('runs (early)', 13)}  last run`,
+      `${pad('quar.', 7)}${pad('waiting', 9)}${pad('runs (early)', 13)}  last run`,
   );
-  for (const venue of stats.venues.values()) lines.push(...venueRows(venue));
+  for (const venue of stats.venues.values()) lines.push(...venueRows(world, venue));
+  lines.push(
+    '  quar. = quarantine records in the table now (as `venue-sync status` lists them); waiting = the oldest ' +
+      'ticked request not yet decided',
+  );
   lines.push('');
 
   const webex = stats.webex;
@@ -92,45 +144,67 @@ export function renderFrame(world: World, stats: SandboxStats, schedule: Schedul
       lines.push(
         `      people synced ${webex.created + webex.updated} (created ${webex.created}, updated ${webex.updated}) · ` +
           `skipped unchanged ${webex.skippedUnchanged} · id drift followed ${webex.idDrift} · ` +
-          `quarantined ${webex.reports.at(-1)?.quarantined ?? 0} (last pass) · failed ${webex.failed}`,
+          `quarantined ${quarantineText(webex.quarantinedNow)} (records in the table) · failed ${webex.failed}`,
       );
     }
     lines.push(`      last run: ${lastRunText(webex.lastRun, webex.running)} · runs ${webex.runs}`);
   }
 
-  const webhook = stats.webhook;
-  if (webhook.deliveries === 0) {
-    lines.push('  HubSpot webhook: no delivery yet');
-  } else {
-    const answers = Object.entries(webhook.answers)
-      .map(([status, n]) => `${n}x ${status}`)
-      .join(', ');
-    const last = webhook.lastAnswer;
-    lines.push(
-      `  HubSpot webhook: ${webhook.deliveries} deliveries (${answers})` +
-        (last
-          ? ` · last: ${last.status} at ${hhmm(last.at)}, ${last.events} event(s), ${last.signed ? 'signed' : 'forged'}`
-          : ''),
-    );
-  }
+  lines.push(...webhookRows(stats));
   lines.push('');
   lines.push(...apiRows(apiStats(world)));
   lines.push('');
-  const recent = recentWarnings(stats).slice(-4);
+  const recent = recentWarnings(world, stats).slice(-4);
   lines.push(`  recent warnings/errors: ${recent.length ? '' : 'none'}`);
   for (const line of recent) lines.push(`    ${line}`);
   return lines;
 }
 
+/**
+ * Real deliveries and the demo's own forged one apart: the forged delivery is how the sandbox shows the
+ * signature check works, so its 401 is the expected answer, not an incident.
+ */
+function webhookRows(stats: SandboxStats): string[] {
+  const webhook = stats.webhook;
+  if (webhook.deliveries === 0) return ['  HubSpot webhook: no delivery yet'];
+  const answers = { ...webhook.answers };
+  // The demo's forged deliveries answered 401 (if they did): take them out of the real ones.
+  const demoRefused = Math.min(webhook.forgedByDemo, answers[401] ?? 0);
+  if (demoRefused > 0) answers[401] = (answers[401] ?? 0) - demoRefused;
+  const real = Object.entries(answers)
+    .filter(([, n]) => n > 0)
+    .map(([status, n]) => `${n}x ${status}`)
+    .join(', ');
+  const last = webhook.lastAnswer;
+  const lines = [
+    `  HubSpot webhook: ${webhook.deliveries - webhook.forgedByDemo} deliveries (${real || 'none answered yet'})` +
+      (last && last.signed ? ` · last: ${last.status} at ${hhmm(last.at)}, ${last.events} event(s)` : ''),
+  ];
+  if (webhook.forgedByDemo > 0) {
+    const ok = demoRefused === webhook.forgedByDemo;
+    lines.push(
+      `      demo check: ${webhook.forgedByDemo} delivery forged on purpose (wrong secret) -> ` +
+        (ok
+          ? 'refused 401, nothing invoked: the signature check works'
+          : 'NOT refused: the signature check failed'),
+    );
+  }
+  return lines;
+}
+
 /** The handlers' recent warnings, repeats of one message folded into "(xN)", oldest first. */
-function recentWarnings(stats: SandboxStats): string[] {
+function recentWarnings(world: World, stats: SandboxStats): string[] {
   const folded: Array<{ text: string; at: number; count: number }> = [];
   for (const line of stats.recentLog) {
     const detail = ['reason', 'error', 'type', 'api', 'status']
       .filter((key) => line.fields[key] !== undefined)
       .map((key) => `${key}=${String(line.fields[key])}`)
       .join(' ');
-    const text = `${line.level} ${line.source}: ${line.message}${detail ? ` (${detail})` : ''}`;
+    const who =
+      typeof line.fields['contactId'] === 'string' ? ` ${contactLabel(world, line.fields['contactId'])}` : '';
+    const text = line.demoCheck
+      ? `demo check ${line.source}: ${line.message} (the sandbox's own forged delivery, as expected)`
+      : `${line.level} ${line.source}:${who} ${line.message}${detail ? ` (${detail})` : ''}`;
     const last = folded.at(-1);
     if (last?.text === text) {
       last.count += 1;
@@ -146,7 +220,8 @@ export function renderLine(world: World, stats: SandboxStats, schedule: Schedule
   for (const venue of stats.venues.values()) {
     parts.push(
       `${venue.venueId}: ${venue.lastRun?.status ?? 'not run'} flagged ${venue.flagged} leads ${venue.created} ` +
-        `rejected ${venue.rejected} retried ${venue.retried} quarantined ${venue.quarantined}`,
+        `rejected ${venue.rejected} retried ${venue.retried} quarantined ${quarantineText(venue.quarantinedNow)} ` +
+        `waiting ${duration(oldestWaitingNow(world, venue.venueId))}`,
     );
   }
   const webex = stats.webex;
@@ -154,13 +229,17 @@ export function renderLine(world: World, stats: SandboxStats, schedule: Schedule
     webex.runs === 0
       ? `webex: ${webex.running > 0 ? 'running' : 'not run yet'}`
       : `webex: ${webex.lastRun?.status} synced ${webex.created + webex.updated} skipped ${webex.skippedUnchanged} ` +
-          `drift ${webex.idDrift} quarantined ${webex.reports.at(-1)?.quarantined ?? 0}`,
+          `drift ${webex.idDrift} quarantined ${quarantineText(webex.quarantinedNow)}`,
   );
   parts.push(
     `webhook: ${stats.webhook.deliveries} (${Object.entries(stats.webhook.answers)
       .map(([status, n]) => `${n}x${status}`)
-      .join(' ')})`,
+      .join(' ')}; ${stats.webhook.forgedByDemo} forged by the demo)`,
   );
+  if (schedule.chaos && !schedule.chaos.isStopped) {
+    const active = schedule.chaos.active().map(({ episode }) => episode.label);
+    parts.push(`chaos: ${active.length ? active.join(', ') : 'none active'}`);
+  }
   const api = apiStats(world);
   parts.push(
     `api calls/429s: hubspot ${api.hubspot.calls}/${api.hubspot.rateLimited429s} ` +

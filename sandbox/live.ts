@@ -6,11 +6,12 @@
  * time, HubSpot's signed webhook delivery for those ticks wakes the venue's poller early. Ctrl-C (or
  * SIGTERM) stops: in-flight runs finish, servers close, the cursor comes back, exit 0.
  */
+import { ChaosMonkey, planChaos } from './chaos';
 import { DemoMarketer, seedDemo } from './demo-data';
 import { InPlaceRenderer, SHOW_CURSOR, renderFrame, renderLine, type Schedule } from './live-view';
 import { SandboxRunner } from './runner';
 import { CLI_ENV_DIR, removeCliEnv, writeCliEnv } from './cli-env';
-import { World } from './world';
+import { ODD_MODE, World } from './world';
 
 const POLL_EVERY_MS = 5 * 60_000;
 const WEBEX_EVERY_MS = 15 * 60_000;
@@ -18,13 +19,23 @@ const REDRAW_EVERY_MS = 500;
 const SCHEDULER_TICK_MS = 50;
 /** How long Ctrl-C waits for in-flight runs before closing anyway. */
 const STOP_GRACE_MS = 5_000;
+/** Chaos is planned this far ahead, in batches, while the live run goes on. */
+const CHAOS_BATCH_MS = 30 * 60_000;
 
-export async function runLive(options: { timeScale: number; out: NodeJS.WriteStream }): Promise<number> {
+export interface LiveOptions {
+  timeScale: number;
+  out: NodeJS.WriteStream;
+  /** The odd vendor (WorldOptions.odd). */
+  odd?: boolean;
+  chaos?: { seed: number };
+}
+
+export async function runLive(options: LiveOptions): Promise<number> {
   const { out } = options;
   const tty = out.isTTY === true;
   const startedReal = Date.now();
   if (tty) out.write('venue-sync sandbox: starting dynalite and the simulators…\n');
-  const world = await World.start({ timeScale: options.timeScale });
+  const world = await World.start({ timeScale: options.timeScale, odd: options.odd === true });
   const runner = await SandboxRunner.start(world);
   const envFiles = await writeCliEnv(world);
   out.write(
@@ -45,6 +56,27 @@ export async function runLive(options: { timeScale: number; out: NodeJS.WriteStr
     nextMarketerAt: t0 + POLL_EVERY_MS / 2,
     realElapsedMs: 0,
     stopping: false,
+    ...(options.odd ? { odd: ODD_MODE } : {}),
+  };
+  const chaos = options.chaos ? new ChaosMonkey(world, options.chaos.seed) : undefined;
+  if (chaos) schedule.chaos = chaos;
+  let chaosBatches = 0;
+  /** Keeps at least one batch of chaos planned ahead (each batch its own seed derived from --seed). */
+  const planChaosAhead = () => {
+    if (!chaos) return;
+    const now = world.clock.now();
+    while (chaos.plannedUntil < now + CHAOS_BATCH_MS) {
+      const from = Math.max(now, chaos.plannedUntil);
+      chaos.add(
+        planChaos({
+          seed: chaos.seed + chaosBatches,
+          from,
+          horizonMs: CHAOS_BATCH_MS,
+          firstId: chaos.episodes.length + 1,
+        }),
+      );
+      chaosBatches += 1;
+    }
   };
   // Requests that went through a poll at least once: candidates for a marketer's re-tick.
   const synced = seed.contacts
@@ -61,6 +93,7 @@ export async function runLive(options: { timeScale: number; out: NodeJS.WriteStr
 
   const pollCycle = () => {
     schedule.cycle += 1;
+    planChaosAhead();
     synced.push(...pendingTicks);
     pendingTicks = [];
     const runs = world.config.venues.map((venue) => runner.poll(venue.id, 'schedule'));
@@ -125,6 +158,7 @@ export async function runLive(options: { timeScale: number; out: NodeJS.WriteStr
     await stop;
     schedule.stopping = true;
     clearInterval(scheduler);
+    chaos?.stop();
     draw();
     await Promise.race([runner.idle(), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS))]);
     draw();

@@ -2,20 +2,44 @@
  * `npm start -- --once`: one full cycle (seed, every venue poller once, the Webex sync once, the
  * webhook path once), then the summary and its checks. Returns the summary; the caller decides the
  * exit code.
+ *
+ * With `chaos`, the cycle runs for a few ticks under the seeded chaos plan, then settles, replays the
+ * quarantine as ops would, and checks the end state (sandbox/chaos-cycle.ts, sandbox/invariants.ts).
  */
-import { WEBHOOK_CONTACT, createAndTick, seedDemo } from './demo-data';
+import {
+  CHAOS_TICKS,
+  POLL_EVERY_MS,
+  advanceTo,
+  readEndState,
+  replayQuarantined,
+  settle,
+} from './chaos-cycle';
+import { ChaosMonkey, planChaos } from './chaos';
+import { DemoMarketer, WEBHOOK_CONTACT, createAndTick, seedDemo, type SeededContact } from './demo-data';
+import { checkEndState } from './invariants';
 import { SandboxRunner } from './runner';
-import { buildOnceSummary, type OnceSummary } from './summary';
+import { buildOnceSummary, type ChaosSummary, type OnceSummary } from './summary';
 import { World } from './world';
 
-export async function runOnce(options: { timeScale: number }): Promise<OnceSummary> {
+export interface OnceOptions {
+  timeScale: number;
+  /** The odd vendor (WorldOptions.odd). */
+  odd?: boolean;
+  /** Inject chaos with this seed. */
+  chaos?: { seed: number };
+}
+
+export async function runOnce(options: OnceOptions): Promise<OnceSummary> {
   const startedRealMs = Date.now();
-  const world = await World.start({ timeScale: options.timeScale });
+  const world = await World.start({ timeScale: options.timeScale, odd: options.odd === true });
   let runner: SandboxRunner | undefined;
   try {
     runner = await SandboxRunner.start(world);
     const seed = seedDemo(world);
     runner.configureWebex(seed.webexEvents.map((event) => event.id));
+    const t0 = world.clock.now();
+    const monkey = options.chaos ? new ChaosMonkey(world, options.chaos.seed) : undefined;
+    monkey?.add(planChaos({ seed: monkey.seed, from: t0, horizonMs: CHAOS_TICKS * POLL_EVERY_MS }));
 
     // The 5-minute schedule fires every venue's poller (concurrently, as EventBridge would), and the
     // 15-minute one the Webex sync.
@@ -25,7 +49,8 @@ export async function runOnce(options: { timeScale: number }): Promise<OnceSumma
     ]);
 
     // A marketer ticks a contact after the poll: HubSpot's signed delivery wakes that venue's poller
-    // early. A forged delivery (wrong secret) must be refused and wake nothing.
+    // early. A forged delivery (wrong secret) must be refused and wake nothing: the demo's own check of
+    // the signature, not an attack.
     const webhookContact = createAndTick(world, WEBHOOK_CONTACT);
     const ticks = webhookContact.flags.map((venueId) => ({ contactId: webhookContact.contactId, venueId }));
     const signed = await runner.deliverWebhook(ticks);
@@ -34,17 +59,77 @@ export async function runOnce(options: { timeScale: number }): Promise<OnceSumma
     const forged = await runner.deliverWebhook(ticks, { forge: true });
     await runner.idle();
 
+    let chaos: ChaosSummary | undefined;
+    const laterContacts: SeededContact[] = [];
+    if (monkey) {
+      // The rest of the chaos window: a tick every 5 minutes, the Webex sync every third, and a marketer
+      // ticking a few more contacts before each, so chaos meets work in flight.
+      const marketer = new DemoMarketer(world, monkey.seed);
+      for (let tick = 1; tick < CHAOS_TICKS; tick += 1) {
+        advanceTo(world, t0 + tick * POLL_EVERY_MS - POLL_EVERY_MS / 2);
+        laterContacts.push(...marketer.newContacts(3));
+        advanceTo(world, t0 + tick * POLL_EVERY_MS);
+        await Promise.all([
+          ...world.config.venues.map((venue) => runner!.poll(venue.id, 'schedule')),
+          ...(tick % 3 === 0 ? [runner.syncWebex()] : []),
+        ]);
+        await runner.idle();
+      }
+      const episodes = [...monkey.episodes];
+      monkey.stop();
+      const settled = await settle(world, runner, world.clock.now());
+      // A clean Webex pass after the trouble: what chaos interrupted is picked up again.
+      await runner.syncWebex();
+      const replay = await replayQuarantined(world);
+      const endState = await readEndState(
+        world,
+        [...seed.contacts, webhookContact, ...laterContacts],
+        replay.quarantinedDuringRun,
+      );
+      chaos = {
+        seed: monkey.seed,
+        episodes: episodes.map((episode) => ({
+          label: episode.label,
+          fromMinute: Math.round((episode.startsAt - t0) / 60_000),
+          toMinute: Math.round((episode.endsAt - t0) / 60_000),
+        })),
+        injected: injectedAnswers(world),
+        requestsDuringChaos: laterContacts.length,
+        settleTicks: settled.ticks,
+        settleProblems: settled.problems,
+        replay: replay.venues,
+        rejections: [...endState.rejections],
+        checks: checkEndState(endState),
+      };
+    }
+
     return buildOnceSummary({
       world,
       runner,
       seed,
       webhookContacts: [webhookContact],
+      laterContacts,
       webhookAnswers: { signed: signed.statusCode, forged: forged.statusCode },
       invocationsBeforeForged,
       startedRealMs,
+      ...(chaos ? { chaos } : {}),
     });
   } finally {
     await runner?.close();
     await world.close();
   }
+}
+
+/** What the chaos did to answers, read from each simulator's request log (a lost answer logs status 0). */
+function injectedAnswers(world: World): ChaosSummary['injected'] {
+  const count = (entries: ReadonlyArray<{ status: number }>) => ({
+    lostAnswers: entries.filter((entry) => entry.status === 0).length,
+    status429: entries.filter((entry) => entry.status === 429).length,
+    status503: entries.filter((entry) => entry.status === 503).length,
+  });
+  return {
+    hubspot: count(world.hubspot.log.entries),
+    tripleseat: count(world.tripleseat.log.entries),
+    webex: count(world.webex.log.entries),
+  };
 }

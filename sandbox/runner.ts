@@ -12,6 +12,8 @@ import {
   type VenuePollerHandler,
 } from '../lambdas/venue-poller/handler';
 import { createHandler as createWebexHandler, type WebexSyncHandler } from '../lambdas/webex-sync/handler';
+import { OpsContext } from '../ops/context';
+import { keys } from '../shared/reconciliation';
 import type { Observability } from '../shared/runtime/observability';
 import type { PollReport, PollStatus } from '../shared/sync/poll-venue';
 import type { WebexSyncReport, WebexSyncStatus } from '../shared/sync/sync-webex';
@@ -36,6 +38,8 @@ export interface LogLine {
   level: 'info' | 'warn' | 'error';
   message: string;
   fields: Record<string, unknown>;
+  /** Logged while the sandbox sent its own forged delivery: the demo's check, not an incident. */
+  demoCheck?: boolean;
 }
 
 export interface RunOutcome<Status extends string> {
@@ -59,6 +63,11 @@ export interface VenueStats {
   rejected: number;
   retried: number;
   quarantined: number;
+  /**
+   * Quarantine records in the table now (what `venue-sync status` lists and `replay` works on): the one
+   * quarantine count the view shows. Undefined until first read.
+   */
+  quarantinedNow?: number;
   resumed: number;
   flagsCleared: number;
   /** Newest first. */
@@ -75,7 +84,10 @@ export interface WebexStats {
   updated: number;
   skippedUnchanged: number;
   idDrift: number;
+  /** People quarantined, summed over runs (a person without an email counts again every pass). */
   quarantined: number;
+  /** Webex quarantine records in the table now: the count the view shows. */
+  quarantinedNow?: number;
   failed: number;
   attendeesSeen: number;
   reports: WebexSyncReport[];
@@ -87,6 +99,8 @@ export interface WebexStats {
 
 export interface WebhookStats {
   deliveries: number;
+  /** Of them, the sandbox's own forged deliveries (the demo's signature check). */
+  forgedByDemo: number;
   /** Answers by status code. */
   answers: Record<number, number>;
   lastAnswer?: { status: number; at: number; events: number; signed: boolean };
@@ -116,12 +130,16 @@ export class SandboxRunner {
   private webexHandler: WebexSyncHandler | undefined;
   private readonly webhookHandler: HubSpotWebhookHandler;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private demoForgeInFlight = 0;
+  /** The table as the ops CLI reads it (quarantine counts). */
+  private readonly ops: OpsContext;
 
   private constructor(
     readonly world: World,
     readonly lambda: LocalLambda,
   ) {
     const now = () => world.clock.now();
+    this.ops = new OpsContext(world.config, world.commonEnv(), { now });
     this.stats = {
       startedAt: now(),
       venues: new Map(),
@@ -139,7 +157,7 @@ export class SandboxRunner {
         running: 0,
         changes: { mutated: 0, added: 0, idRolls: 0 },
       },
-      webhook: { deliveries: 0, answers: {} },
+      webhook: { deliveries: 0, forgedByDemo: 0, answers: {} },
       recentLog: [],
     };
     for (const venue of world.config.venues) {
@@ -224,6 +242,7 @@ export class SandboxRunner {
         );
         foldPollReport(stats, report, trigger, this.world.clock.now());
         stats.lastRun = this.outcome(trigger, report.status, started);
+        await this.refreshQuarantine(venueId);
         return report;
       } catch (error) {
         stats.runs += 1;
@@ -261,6 +280,7 @@ export class SandboxRunner {
         stats.failed += report.failed;
         stats.attendeesSeen += report.attendeesSeen;
         stats.lastRun = this.outcome('schedule', report.status, started);
+        await this.refreshQuarantine();
         return report;
       } catch (error) {
         stats.runs += 1;
@@ -328,7 +348,13 @@ export class SandboxRunner {
     };
     const stats = this.stats.webhook;
     stats.deliveries += 1;
-    const response = await this.track(() => this.webhookHandler(event));
+    if (options.forge) {
+      stats.forgedByDemo += 1;
+      this.demoForgeInFlight += 1;
+    }
+    const response = await this.track(() => this.webhookHandler(event)).finally(() => {
+      if (options.forge) this.demoForgeInFlight -= 1;
+    });
     stats.answers[response.statusCode] = (stats.answers[response.statusCode] ?? 0) + 1;
     stats.lastAnswer = {
       status: response.statusCode,
@@ -346,8 +372,28 @@ export class SandboxRunner {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
+  /**
+   * Re-reads the quarantine record count of a venue (or, without one, of the Webex sync) from the table.
+   * Replay outside the runner (the ops CLI in another terminal) shows up at the next run.
+   */
+  async refreshQuarantine(venueId?: string): Promise<void> {
+    try {
+      const source = venueId ? keys.venueSource(venueId) : keys.webexSource;
+      const count = (await this.ops.store.listQuarantine(source)).length;
+      if (venueId) {
+        const stats = this.stats.venues.get(venueId);
+        if (stats) stats.quarantinedNow = count;
+      } else this.stats.webex.quarantinedNow = count;
+    } catch (error) {
+      this.remember(venueId ? `poller ${venueId}` : 'webex', 'warn', 'could not count the quarantine', {
+        error: messageOf(error),
+      });
+    }
+  }
+
   async close(): Promise<void> {
     await this.lambda.close();
+    await this.ops.close();
   }
 
   private track<T>(run: () => Promise<T>): Promise<T> {
@@ -381,7 +427,15 @@ export class SandboxRunner {
     fields: Record<string, unknown>,
   ): void {
     const lines = this.stats.recentLog;
-    lines.push({ at: this.world.clock.now(), source, level, message, fields });
+    const demoCheck = source === 'webhook' && this.demoForgeInFlight > 0;
+    lines.push({
+      at: this.world.clock.now(),
+      source,
+      level,
+      message,
+      fields,
+      ...(demoCheck ? { demoCheck } : {}),
+    });
     if (lines.length > RECENT_LOG_LINES) lines.splice(0, lines.length - RECENT_LOG_LINES);
   }
 }

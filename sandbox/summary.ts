@@ -3,6 +3,7 @@
  * account, contacts in HubSpot) and from the handlers' reports, plus the invariants it must satisfy.
  * Each check names itself, so a failing run says which promise broke.
  */
+import type { VenueReplay } from './chaos-cycle';
 import type { DemoSeed, SeededContact } from './demo-data';
 import { pollerFunctionName, type SandboxRunner } from './runner';
 import type { World } from './world';
@@ -41,6 +42,26 @@ export interface VenueSummary {
   rejections: Array<{ contactId: string; contact?: string; reason: string }>;
 }
 
+/** What `--once --chaos` injected, how it settled, what replay did, and the end-to-end checks. */
+export interface ChaosSummary {
+  seed: number;
+  /** Minutes from the start of the cycle, simulated. */
+  episodes: Array<{ label: string; fromMinute: number; toMinute: number }>;
+  /** Answers the chaos changed, per API, from the simulators' request logs. */
+  injected: Record<
+    'hubspot' | 'tripleseat' | 'webex',
+    { lostAnswers: number; status429: number; status503: number }
+  >;
+  /** Requests the marketer ticked while chaos ran (on top of the seeded ones). */
+  requestsDuringChaos: number;
+  settleTicks: number;
+  settleProblems: string[];
+  replay: VenueReplay[];
+  /** Rejections as the ledger holds them (a rejection finished by a later tick is not in that tick's report). */
+  rejections: Array<{ venueId: string; contactId: string; reason: string }>;
+  checks: CheckResult[];
+}
+
 export interface OnceSummary {
   ok: boolean;
   failedChecks: string[];
@@ -65,6 +86,7 @@ export interface OnceSummary {
     earlyPolls: Array<{ functionName: string; status: string; pollStatus?: string; created?: number }>;
   };
   api: ApiStats;
+  chaos?: ChaosSummary;
   simulatedMinutes: number;
   realSeconds: number;
 }
@@ -87,7 +109,8 @@ export function apiStats(world: World): ApiStats {
   return {
     hubspot: {
       calls: world.hubspot.log.entries.length,
-      rateLimited429s: world.hubspot.rateLimited429s,
+      // From the request log like the others, so injected 429s (--chaos) count too.
+      rateLimited429s: count429(world.hubspot.log.entries),
       byEndpoint: world.hubspot.callCounts(),
     },
     tripleseat: {
@@ -107,16 +130,20 @@ export interface SummaryInput {
   seed: DemoSeed;
   /** Contacts ticked for the webhook path (after the scheduled polls). */
   webhookContacts: SeededContact[];
+  /** Contacts a marketer ticked later (during chaos). */
+  laterContacts?: SeededContact[];
   /** Answers of the signed delivery and of the forged one. */
   webhookAnswers: { signed: number; forged: number };
   /** Early invokes recorded by the local Lambda endpoint before / after the forged delivery. */
   invocationsBeforeForged: number;
   startedRealMs: number;
+  /** Present for `--once --chaos`: its checks replace 'handlers-completed' (chaos makes runs fail). */
+  chaos?: ChaosSummary;
 }
 
 export function buildOnceSummary(input: SummaryInput): OnceSummary {
   const { world, runner } = input;
-  const contacts = [...input.seed.contacts, ...input.webhookContacts];
+  const contacts = [...input.seed.contacts, ...input.webhookContacts, ...(input.laterContacts ?? [])];
   const checks: CheckResult[] = [];
   const check = (name: string, problems: string[], okDetail: string) =>
     checks.push({
@@ -140,7 +167,9 @@ export function buildOnceSummary(input: SummaryInput): OnceSummary {
     const flaggedHere = contacts.filter((contact) => contact.flags.includes(venue.id));
     const expected = flaggedHere.filter((contact) => 'lead' in contact.expect);
     const leads = world.tripleseat.leads(venue.id);
-    const rejections = stats?.reports.flatMap((report) => report.rejections) ?? [];
+    const rejections = input.chaos
+      ? input.chaos.rejections.filter((rejection) => rejection.venueId === venue.id)
+      : (stats?.reports.flatMap((report) => report.rejections) ?? []);
 
     // Every valid flagged contact: exactly one lead in this account.
     for (const contact of expected) {
@@ -187,9 +216,9 @@ export function buildOnceSummary(input: SummaryInput): OnceSummary {
       rejected: stats?.rejected ?? 0,
       retried: stats?.retried ?? 0,
       quarantined: stats?.quarantined ?? 0,
-      rejections: rejections.map((rejection) => {
-        const owner = contacts.find((contact) => contact.contactId === rejection.contactId);
-        return { ...rejection, ...(owner ? { contact: owner.name } : {}) };
+      rejections: rejections.map(({ contactId, reason }) => {
+        const owner = contacts.find((contact) => contact.contactId === contactId);
+        return { contactId, reason, ...(owner ? { contact: owner.name } : {}) };
       }),
     });
   }
@@ -215,19 +244,27 @@ export function buildOnceSummary(input: SummaryInput): OnceSummary {
   }
   check('flags-cleared', stillFlagged, 'no processed contact still has its flag set');
 
-  // Every run of every handler finished its work.
-  const runProblems: string[] = [];
-  for (const stats of runner.stats.venues.values()) {
-    if (stats.lastRun?.status === 'error') runProblems.push(`${stats.venueId}: ${stats.lastRun.error}`);
-    for (const report of stats.reports)
-      if (report.status !== 'completed') runProblems.push(`${stats.venueId}: ${report.status}`);
-    if (stats.retried + stats.quarantined > 0)
-      runProblems.push(`${stats.venueId}: ${stats.retried} retried, ${stats.quarantined} quarantined`);
-  }
+  // Every run of every handler finished its work (under chaos: once chaos stopped, ticks settled it).
   const webexStats = runner.stats.webex;
   const webexReport = webexStats.reports.at(-1);
-  if (webexStats.lastRun?.status === 'error') runProblems.push(`webex: ${webexStats.lastRun.error}`);
-  check('handlers-completed', runProblems, 'every poller and the Webex sync completed');
+  if (input.chaos) {
+    check(
+      'settled-after-chaos',
+      input.chaos.settleProblems,
+      `${input.chaos.settleTicks} tick(s) after chaos stopped, every poller completed with nothing flagged`,
+    );
+  } else {
+    const runProblems: string[] = [];
+    for (const stats of runner.stats.venues.values()) {
+      if (stats.lastRun?.status === 'error') runProblems.push(`${stats.venueId}: ${stats.lastRun.error}`);
+      for (const report of stats.reports)
+        if (report.status !== 'completed') runProblems.push(`${stats.venueId}: ${report.status}`);
+      if (stats.retried + stats.quarantined > 0)
+        runProblems.push(`${stats.venueId}: ${stats.retried} retried, ${stats.quarantined} quarantined`);
+    }
+    if (webexStats.lastRun?.status === 'error') runProblems.push(`webex: ${webexStats.lastRun.error}`);
+    check('handlers-completed', runProblems, 'every poller and the Webex sync completed');
+  }
 
   // Webex: people reached HubSpot; the ones that did not are exactly the quarantined/failed ones.
   const webexProblems: string[] = [];
@@ -275,6 +312,8 @@ export function buildOnceSummary(input: SummaryInput): OnceSummary {
     `signed delivery 204 -> early poll of ${[...wanted].join(', ')}; forged 401`,
   );
 
+  if (input.chaos) checks.push(...input.chaos.checks);
+
   const failedChecks = checks.filter((result) => !result.ok).map((result) => result.name);
   return {
     ok: failedChecks.length === 0,
@@ -307,6 +346,7 @@ export function buildOnceSummary(input: SummaryInput): OnceSummary {
       }),
     },
     api: apiStats(world),
+    ...(input.chaos ? { chaos: input.chaos } : {}),
     simulatedMinutes: Math.round((world.clock.now() - runner.stats.startedAt) / 60_000),
     realSeconds: Math.round((Date.now() - input.startedRealMs) / 100) / 10,
   };
@@ -355,10 +395,45 @@ export function formatOnceSummary(summary: OnceSummary): string {
         .map(([venue, n]) => `${venue} ${n}`)
         .join(', ')}), Webex ${api.webex.calls} (429s: ${api.webex.rateLimited429s})`,
   );
+  if (summary.chaos) out.push('', ...formatChaos(summary.chaos));
   out.push(`simulated ${summary.simulatedMinutes} min in ${summary.realSeconds} s`);
   out.push('');
   for (const result of summary.checks)
     out.push(`${result.ok ? 'PASS' : 'FAIL'}  ${result.name}: ${result.detail}`);
   out.push(summary.ok ? 'all checks passed' : `FAILED: ${summary.failedChecks.join(', ')}`);
   return out.join('\n');
+}
+
+function formatChaos(chaos: ChaosSummary): string[] {
+  const out = [
+    `Chaos (seed ${chaos.seed}): ${chaos.episodes.length} episodes; ${chaos.requestsDuringChaos} more requests ticked during it`,
+  ];
+  for (const episode of chaos.episodes)
+    out.push(`    min ${episode.fromMinute}-${episode.toMinute}  ${episode.label}`);
+  out.push(
+    `  hit: ${Object.entries(chaos.injected)
+      .map(([api, n]) => `${api} ${n.lostAnswers} answers lost, ${n.status429} x 429, ${n.status503} x 503`)
+      .join('; ')}`,
+  );
+  out.push(`  settled ${chaos.settleTicks} tick(s) after chaos stopped`);
+  for (const venue of chaos.replay) {
+    if (venue.quarantined === 0) {
+      out.push(`  ${venue.venueId}: nothing quarantined`);
+      continue;
+    }
+    const checked = venue.personChecked
+      ? ` (no OAuth: checked Tripleseat by hand, ${venue.personChecked.withLead} with a lead, ` +
+        `${venue.personChecked.withoutLead} without; --checked-tripleseat ${venue.personChecked.confirmedNone ? 'given' : 'not given'})`
+      : ' (OAuth: replay looks leads up)';
+    const outcomes: Record<string, number> = {};
+    for (const item of venue.report?.items ?? []) outcomes[item.outcome] = (outcomes[item.outcome] ?? 0) + 1;
+    out.push(
+      `  ${venue.venueId}: ${venue.quarantined} quarantined${checked}; replay: ${
+        Object.entries(outcomes)
+          .map(([outcome, n]) => `${n} ${outcome}`)
+          .join(', ') || 'nothing'
+      }${venue.note ? `; ${venue.note}` : ''}`,
+    );
+  }
+  return out;
 }

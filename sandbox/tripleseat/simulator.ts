@@ -17,8 +17,10 @@ import { DEFAULT_RENDERING, LeadStore, toRestLead, type RestRendering } from './
 import { TripleseatOAuthServer, type OAuthServerStats } from './oauth-server';
 import { SlidingWindowLimiter } from './rate-window';
 import type { TripleseatAccountConfig, TripleseatLead, TripleseatSimulatorOptions } from './types';
+import { TripleseatWebhooks } from './webhooks';
 
 const LEAD_PATH = /^\/v1\/leads\/(\d+)\.json$/;
+const WEBHOOK_ENDPOINTS_PATH = /^\/api\/v1\/sites\/[^/]+\/webhook_endpoints(?:\.json)?$/;
 
 const OAUTH_HINT =
   'This endpoint needs an OAuth 2.0 access token (Authorization: Bearer <access_token>). ' +
@@ -30,6 +32,8 @@ export class TripleseatSimulator {
   readonly clock: SimClock;
   readonly faults: FaultInjector;
   readonly log = new RequestLog();
+  /** Webhook endpoints, the lead's life after creation, and signed deliveries (./webhooks.ts). */
+  readonly webhooks: TripleseatWebhooks;
   private readonly accounts: TripleseatAccountConfig[];
   private readonly revokedTokens = new Set<string>();
   private readonly store: LeadStore;
@@ -63,6 +67,11 @@ export class TripleseatSimulator {
       createdAt: options.createdAtFormat ?? DEFAULT_RENDERING.createdAt,
       utcOffsetMinutes: options.accountUtcOffsetMinutes ?? DEFAULT_RENDERING.utcOffsetMinutes,
     };
+    this.webhooks = new TripleseatWebhooks({
+      clock: this.clock,
+      findLead: (venueId, id) => this.store.find(venueId, id),
+      rendering: () => this.rendering,
+    });
   }
 
   async start(): Promise<string> {
@@ -160,7 +169,11 @@ export class TripleseatSimulator {
     if (method === 'POST' && path === '/oauth2/token') return this.oauth.token(request);
     if (method === 'GET' && path === '/oauth2/authorize') return this.authorize(request);
     const leadMatch = LEAD_PATH.exec(path);
-    const isRest = path === '/v1/leads/search.json' || path === '/v1/leads.json' || leadMatch !== null;
+    const isRest =
+      path === '/v1/leads/search.json' ||
+      path === '/v1/leads.json' ||
+      leadMatch !== null ||
+      WEBHOOK_ENDPOINTS_PATH.test(path);
     if (!isRest) return notFound(`No route matches [${method}] "${path}"`);
 
     const auth = this.authenticateOauth(request);
@@ -172,10 +185,20 @@ export class TripleseatSimulator {
     if (method === 'GET' && (path === '/v1/leads/search.json' || path === '/v1/leads.json')) {
       const page = Number.parseInt(request.query.get('page') ?? '1', 10);
       if (!Number.isInteger(page) || page < 1) return badRequest('page must be a positive integer');
+      const updatedAfter = request.query.get('updated_after');
+      if (updatedAfter) {
+        return {
+          status: 200,
+          body: this.webhooks.searchUpdatedAfter(this.store.live(venueId), updatedAfter, page),
+        };
+      }
       return {
         status: 200,
         body: this.store.search(venueId, request.query.get('query') ?? '', page, this.rendering),
       };
+    }
+    if (method === 'GET' && WEBHOOK_ENDPOINTS_PATH.test(path)) {
+      return { status: 200, body: this.webhooks.endpointsBody(venueId) };
     }
     if (leadMatch) {
       const id = Number(leadMatch[1]);
@@ -220,6 +243,7 @@ export class TripleseatSimulator {
       };
     }
     const lead = this.store.create(account.venueId, parsed.fields, this.clock.now());
+    this.webhooks.leadCreated(lead);
     return { status: 200, body: { success_message: 'Lead was successfully created.', lead_id: lead.id } };
   }
 

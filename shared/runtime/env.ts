@@ -39,6 +39,8 @@ export const CredentialSourceSchema = z.object({
   TRIPLESEAT_REFRESH_TOKEN: optionalText,
   WEBEX_TOKEN: optionalText,
   HUBSPOT_APP_SECRET: optionalText,
+  /** Locally: the `destination` object of the venue's secret (JSON), for a non-Tripleseat destination. */
+  DESTINATION_SECRETS: jsonOf(z.record(z.string(), z.string())).optional(),
 });
 
 const CommonEnvSchema = CredentialSourceSchema.extend({
@@ -64,6 +66,10 @@ export const PollerEnvSchema = CommonEnvSchema.extend({
   TRIPLESEAT_BASE_URI: z.url().default('https://api.tripleseat.com'),
   /** JSON array: every other venue's syncFlagLabel, so this venue refuses a checkbox one of them names. */
   OTHER_VENUE_FLAG_LABELS: jsonOf(z.array(z.string().min(1))).optional(),
+  /** JSON: the venue's lead destination (shared/config/destination.ts); absent means Tripleseat. */
+  DESTINATION: jsonOf(DestinationConfigSchema).optional(),
+  /** Sandbox only: the destination's URLs are sent to this scheme, host and port instead. */
+  DESTINATION_BASE_URL: z.url().optional(),
 });
 export type PollerEnv = z.infer<typeof PollerEnvSchema>;
 
@@ -95,6 +101,18 @@ export const WebhookEnvSchema = CredentialSourceSchema.extend({
   AWS_ENDPOINT_URL_LAMBDA: optionalText,
 });
 export type WebhookEnv = z.infer<typeof WebhookEnvSchema>;
+
+/** A venue's Tripleseat webhook receiver and its nightly lead reconcile (docs/lead-outcomes.md). */
+export const LeadOutcomeEnvSchema = CommonEnvSchema.extend({
+  VENUE_ID: z.string().min(1),
+  WRITEBACK_MAP: jsonOf(WritebackMapSchema).optional(),
+  TRIPLESEAT_BASE_URI: z.url().default('https://api.tripleseat.com'),
+  /** Locally only; deployed, the venue's secret holds `tripleseatWebhookSecret`. */
+  TRIPLESEAT_WEBHOOK_SECRET: optionalText,
+  /** Reconcile: how far back its first run looks, hours. @default 48 */
+  LEAD_RECONCILE_FIRST_LOOKBACK_HOURS: z.coerce.number().positive().default(48),
+});
+export type LeadOutcomeEnv = z.infer<typeof LeadOutcomeEnvSchema>;
 
 export class EnvError extends Error {
   override readonly name = 'EnvError';

@@ -66,5 +66,36 @@ export function venuePropertySpecs(
       description: `When venue-sync last sent this contact to ${venue.displayName}'s Tripleseat.`,
     });
   }
+  specs.push(...leadOutcomePropertySpecs(venue));
   return specs;
+}
+
+/** The lead-outcome write-back properties (docs/lead-outcomes.md), written by the Tripleseat webhook. */
+function leadOutcomePropertySpecs(venue: Pick<VenueConfig, 'displayName' | 'writeBack'>): PropertySpec[] {
+  const where = `${venue.displayName}'s Tripleseat`;
+  const roles = [
+    [
+      'outcome',
+      'string',
+      `What became of the lead in ${where}: Lead open, Converted, Booked, Turned down, Lost: <reason>.`,
+    ],
+    ['eventDate', 'string', `Date of the lead's event in ${where}.`],
+    ['lostReason', 'string', `Why the lead's event was lost in ${where}.`],
+    ['bookingLink', 'string', `Link to the lead's event in ${where}.`],
+    ['outcomeUpdatedAt', 'datetime', `When the lead's outcome last changed in ${where}.`],
+  ] as const;
+  return roles.flatMap(([role, type, description]) => {
+    const label = venue.writeBack?.[role];
+    if (!label) return [];
+    return [
+      {
+        groupName: VENUE_SYNC_GROUP.name,
+        name: snakeCaseLabel(label),
+        label,
+        type,
+        fieldType: type === 'datetime' ? ('date' as const) : ('text' as const),
+        description: `${description} (written by venue-sync)`,
+      },
+    ];
+  });
 }

@@ -46,6 +46,8 @@ export interface RequestRunnerDeps {
   onStep?: (step: PollStep, contactId: string) => void | Promise<void>;
   /** Every step decided for a request, in order (the dry-run parity test and the live view use it). */
   onDecision?: (key: LedgerKey, step: Step) => void;
+  /** Lead id -> request, for Tripleseat's outcome deliveries (shared/reconciliation/lead-index.ts). */
+  leadIndex?: { recordLead(key: LedgerKey, leadId: string): Promise<void> };
 }
 
 export type RequestResult =
@@ -129,13 +131,14 @@ export class RequestRunner {
         }
         case 'record':
           await store.markLeadCreated(key, runId, step.leadId);
+          await this.deps.leadIndex?.recordLead(key, step.leadId);
           return this.finished(step, true, true);
         case 'send': {
           entry = await store.markSending(key, runId, sentSnapshotOf(step.lead));
           await this.deps.onStep?.('sending', key.contactId);
           let leadId: string | undefined;
           try {
-            leadId = (await destination.createLead(step.lead)).leadId;
+            leadId = (await destination.createLead(step.lead, { key })).leadId;
           } catch (error) {
             step = this.decided(key, decideSendFailed(error, entry, decisions));
             continue;
@@ -193,6 +196,7 @@ export class RequestRunner {
   private async recordCreated(key: LedgerKey, leadId: string | undefined): Promise<void> {
     try {
       await this.deps.store.markLeadCreated(key, this.deps.runId, leadId ?? 'unknown');
+      if (leadId) await this.deps.leadIndex?.recordLead(key, leadId);
     } catch (error) {
       if (error instanceof IllegalTransitionError) {
         this.deps.log.error('lead created after this run lost its claim; the new owner finds it by lookup', {

@@ -110,6 +110,11 @@ export class LeadOutcomeApplier {
         settled = true;
       }
     }
+    if (!key && delivery.trigger === 'CREATE_LEAD' && (await this.pollRunning())) {
+      // Tripleseat announces a lead as it creates it, possibly before the poll that sent it has recorded
+      // its id: while a run holds the venue lease, ask for the retry instead of calling the lead unknown.
+      return { kind: 'busy', leadId };
+    }
     if (!key) {
       await index.recordUnknownLead(venue.id, leadId, delivery.trigger);
       log.info('tripleseat delivery about a lead venue-sync did not create; recorded, HubSpot untouched', {
@@ -238,6 +243,11 @@ export class LeadOutcomeApplier {
       if (Object.keys(properties).length > 0) await this.write({ id: key.contactId, properties }, leadId);
       await store.markDone(key);
     }
+  }
+
+  private async pollRunning(): Promise<boolean> {
+    const lease = await this.deps.store.getLease(keys.venue(this.deps.venue.id));
+    return lease !== undefined && lease.leaseExpiresAt > this.deps.now();
   }
 
   private async underLease(leadId: string, work: () => Promise<void>): Promise<'done' | 'busy'> {

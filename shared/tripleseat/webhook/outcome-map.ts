@@ -6,11 +6,7 @@
  * "What does each event status mean"): a lead ends converted (to an account or to a booking) or turned
  * down; an event is Prospect, Tentative, Definite, Closed or Lost (with a reportable lost reason).
  */
-import {
-  stageRank,
-  type LeadOutcomeDelivery,
-  type OutcomeFacts,
-} from '../../sync/lead-outcomes';
+import { stageRank, type LeadOutcomeDelivery, type OutcomeFacts } from '../../sync/lead-outcomes';
 import type { TripleseatDelivery } from './payload';
 
 export function outcomeFactsOf(delivery: TripleseatDelivery): OutcomeFacts {

@@ -50,6 +50,41 @@ export const appConfig: AppConfigInput = {
       enabled: true,
       tripleseatLocationId: '3',
       writeBack: { status: 'Tripleseat Status - Marina' },
+      // Not on Tripleseat: its marina platform's enquiry API (docs/adding-a-venue-on-another-platform.md).
+      destination: {
+        type: 'http',
+        name: 'Marina platform',
+        url: 'https://api.marina-platform.example/api/v2/enquiries',
+        auth: { type: 'api-key', header: 'X-Marina-Key', keyField: 'marinaApiKey' },
+        body: {
+          customer: {
+            firstName: { $field: 'first_name', required: true },
+            lastName: { $field: 'last_name' },
+            email: { $field: 'email_address', required: true },
+            phone: { $field: 'phone_number' },
+          },
+          vessel: { make: { $field: 'Boat Brand' } },
+          event: {
+            date: { $field: 'event_date', type: 'date', format: 'YYYY-MM-DD' },
+            guests: { $field: 'guest_count', type: 'number' },
+          },
+          notes: { $field: 'additional_information' },
+          source: { $const: 'hubspot' },
+        },
+        created: { statuses: [200, 201], idPath: '$.enquiry.id' },
+        rejected: { statuses: [400, 422], reasonPath: '$.error.detail', errorInCreatedPath: '$.message' },
+        retryable: { statuses: [429, 503] },
+        lookup: {
+          url: 'https://api.marina-platform.example/api/v2/enquiries?email={email}',
+          itemsPath: '$.data',
+          idPath: '$.id',
+          emailPath: '$.contact.email',
+          createdAtPath: '$.created_at',
+          firstNamePath: '$.contact.first',
+          lastNamePath: '$.contact.last',
+          phonePath: '$.contact.phone',
+        },
+      },
     },
   ],
   webex: {

@@ -10,6 +10,7 @@ import { VENUE_SYNC_GROUP, venuePropertySpecs } from '../shared/setup/venue-prop
 import { appConfig as demoConfig } from '../bin/venues';
 import { DEFAULT_HUBSPOT_TOKEN, HubSpotSimulator, type HubSpotSimulatorOptions } from './hubspot';
 import { startLocalDynamo, type LocalDynamo } from './local-dynamo';
+import { MarinaPlatformSimulator } from './marina-platform';
 import { SimClock } from './sim-kit';
 import { TripleseatSimulator, type TripleseatSimulatorOptions } from './tripleseat';
 import { WebexSimulator, type WebexSimulatorOptions } from './webex';
@@ -23,6 +24,8 @@ export interface WorldOptions {
   webex?: Omit<WebexSimulatorOptions, 'clock'>;
   /** Venues whose Tripleseat account has no OAuth token (lead form only). @default ['marina'] */
   venuesWithoutOauth?: string[];
+  /** Requests a minute the marina platform takes before answering 429. @default 600 */
+  marinaPlatformPerMinute?: number;
   /**
    * The "odd vendor" mode: every unconfirmed vendor assumption played the other way (see ODD_MODE and
    * docs/vendor-assumptions.md). Explicit simulator options still win. @default false
@@ -59,6 +62,11 @@ const DEMO_CONTACT_PROPERTIES = [
   { name: 'boat_brand', label: 'Boat Brand', type: 'string', fieldType: 'text' },
 ] as const;
 
+/** The sandbox's secret `destination` object for a venue on an HTTP destination (the keys its auth names). */
+export const destinationSecrets = (venueId: string) => ({
+  marinaApiKey: `mp-key-${venueId}`,
+});
+
 export const tripleseatKeys = (venueId: string) => ({
   publicKey: `ts-pk-${venueId}`,
   oauthToken: `ts-oauth-${venueId}`,
@@ -80,6 +88,8 @@ export class World {
     private readonly bootstrapRefreshTokens: ReadonlyMap<string, string>,
     /** True when the world plays the odd vendor (WorldOptions.odd). */
     readonly odd: boolean,
+    /** The platform the demo's marina runs on (its http destination). */
+    readonly marinaPlatform: MarinaPlatformSimulator,
   ) {}
 
   static async start(options: WorldOptions = {}): Promise<World> {
@@ -104,7 +114,12 @@ export class World {
       })),
     });
     const webex = new WebexSimulator({ ...oddOptions.webex, ...options.webex, clock });
-    await Promise.all([hubspot.start(), tripleseat.start(), webex.start()]);
+    const marinaPlatform = new MarinaPlatformSimulator({
+      clock,
+      apiKey: destinationSecrets('marina').marinaApiKey,
+      ...(options.marinaPlatformPerMinute ? { perMinute: options.marinaPlatformPerMinute } : {}),
+    });
+    await Promise.all([hubspot.start(), tripleseat.start(), webex.start(), marinaPlatform.start()]);
     // As if a customer admin had authorized each OAuth venue earlier: the secret's bootstrap refresh token.
     const bootstrap = new Map<string, string>();
     if (odd) {
@@ -113,7 +128,18 @@ export class World {
           bootstrap.set(venue.id, tripleseat.grantOauth(venue.id).refreshToken);
       }
     }
-    const world = new World(clock, config, dynamo, hubspot, tripleseat, webex, withoutOauth, bootstrap, odd);
+    const world = new World(
+      clock,
+      config,
+      dynamo,
+      hubspot,
+      tripleseat,
+      webex,
+      withoutOauth,
+      bootstrap,
+      odd,
+      marinaPlatform,
+    );
     world.seedVenueProperties();
     return world;
   }
@@ -152,6 +178,13 @@ export class World {
       TRIPLESEAT_BASE_URI: this.tripleseat.url,
       TRIPLESEAT_PUBLIC_KEY: keys.publicKey,
       ...this.tripleseatOauthEnv(venueId),
+      ...(venue.destination?.type === 'http'
+        ? {
+            DESTINATION: JSON.stringify(venue.destination),
+            DESTINATION_BASE_URL: this.marinaPlatform.url,
+            DESTINATION_SECRETS: JSON.stringify(destinationSecrets(venueId)),
+          }
+        : {}),
     };
   }
 
@@ -198,7 +231,12 @@ export class World {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.hubspot.close(), this.tripleseat.close(), this.webex.close()]);
+    await Promise.all([
+      this.hubspot.close(),
+      this.tripleseat.close(),
+      this.webex.close(),
+      this.marinaPlatform.close(),
+    ]);
     await this.dynamo.close();
   }
 

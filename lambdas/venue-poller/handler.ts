@@ -23,6 +23,7 @@ import {
 } from '../../shared/runtime/resources';
 import { pollVenue, type PollReport, type PollVenueDeps } from '../../shared/sync/poll-venue';
 import { TripleseatClient } from '../../shared/tripleseat/client';
+import { httpDestinationFor } from '../../shared/destinations/venue-destination';
 import { tripleseatAccessTokens, tripleseatPortFor } from '../../shared/tripleseat/venue-access';
 
 export type VenuePollerHandler = (
@@ -49,6 +50,8 @@ export function createHandler(
   // Clients are rebuilt only when the secret changed (rotation); credentials are never logged.
   const clients = cachedByCredentials(credentialsSource(config), (credentials) => {
     // OAuth 2.0 pairs rotate: the current pair lives in the venue's own table partition, not the secret.
+    const destination = httpDestinationFor(config, credentials, runtime.caller);
+    if (destination) return { hubspot: hubspotContactsFor(credentials, config, runtime.caller), destination };
     const tokens = tripleseatAccessTokens({
       venueId: config.VENUE_ID,
       credentials,
@@ -77,7 +80,8 @@ export function createHandler(
 
   return async (_event, context) => {
     logInvocationContext(observability, context);
-    const { hubspot, tripleseat } = await clients();
+    const built = await clients();
+    const { hubspot } = built;
     const callsThisRun = apiCallsSince(runtime.caller);
     let oauthFailed: AuthError | undefined;
     const report = await pollVenue({
@@ -92,7 +96,10 @@ export function createHandler(
       hubspot,
       // Without OAuth the lookup that closes the answer-lost window is impossible; a refused OAuth token
       // costs only the lookup (the request waits), never lead creation by public key.
-      tripleseat: tripleseatPortFor(tripleseat, (error) => (oauthFailed = error)),
+      tripleseat:
+        built.destination !== undefined
+          ? built.destination
+          : tripleseatPortFor(built.tripleseat, (error) => (oauthFailed = error)),
       store: runtime.store,
       runId: context.awsRequestId,
       now: runtime.now,

@@ -27,6 +27,8 @@ export const SecretPayloadSchema = z.object({
   hubspotAppSecret: z.string().min(1).optional(),
   /** The venue's Tripleseat webhook signing secret (X-Signature), for its lead-outcome receiver. */
   tripleseatWebhookSecret: z.string().min(1).optional(),
+  /** A non-Tripleseat destination's credentials, by the key names its auth config gives. */
+  destination: z.record(z.string(), z.string()).optional(),
 });
 export type Credentials = z.infer<typeof SecretPayloadSchema>;
 
@@ -50,6 +52,7 @@ function credentialsFromEnv(source: CredentialSource): Credentials {
     tripleseatRefreshToken: source.TRIPLESEAT_REFRESH_TOKEN,
     webexToken: source.WEBEX_TOKEN,
     hubspotAppSecret: source.HUBSPOT_APP_SECRET,
+    destination: source.DESTINATION_SECRETS,
   };
 }
 

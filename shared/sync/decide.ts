@@ -15,6 +15,10 @@ export interface DecisionContext {
   maxAttempts: number;
   /** Whether the destination can be asked if it already has a lead (Tripleseat OAuth search). */
   canLookUp: boolean;
+  /** How the destination is named in reasons. @default 'Tripleseat' */
+  destinationName?: string;
+  /** Why the destination cannot be asked, for the quarantine reason. @default Tripleseat's (no OAuth token) */
+  noLookUpReason?: string;
 }
 
 /** The next step for one request. */
@@ -122,14 +126,17 @@ export function decideSendFailed(error: unknown, entry: LedgerEntry, ctx: Decisi
     };
   }
   if (error instanceof PermanentApiError) {
-    return { do: 'reject', reason: message.replace(/^Tripleseat rejected the lead: /, 'Tripleseat: ') };
+    const name = destinationName(ctx);
+    const prefix = `${name} rejected the lead: `;
+    const reason = message.startsWith(prefix) ? `${name}: ${message.slice(prefix.length)}` : message;
+    return { do: 'reject', reason };
   }
   if (error instanceof AuthError || isRunStopping(error)) return { do: 'stop', error, maybeSent: false };
   // Turned away (429, 503, connection refused): nothing was created.
   if (entry.attempts >= ctx.maxAttempts) {
     return {
       do: 'quarantine',
-      reason: `Tripleseat failed ${entry.attempts} times (${message}); no lead was created`,
+      reason: `${destinationName(ctx)} failed ${entry.attempts} times (${message}); no lead was created`,
       maybeSent: false,
     };
   }
@@ -197,11 +204,15 @@ export function outcomeOf(step: Step): Outcome | undefined {
 }
 
 function maybeSentAdvice(entry: Pick<LedgerEntry, 'contactId'>, ctx: DecisionContext): string {
-  const why = ctx.canLookUp ? '' : 'this venue has no OAuth token to look it up, so ';
+  const why = ctx.canLookUp ? '' : `${ctx.noLookUpReason ?? 'this venue has no OAuth token to look it up'}, so `;
   return (
-    `${why}a lead may already exist: check Tripleseat for contact ${entry.contactId} before replaying ` +
+    `${why}a lead may already exist: check ${destinationName(ctx)} for contact ${entry.contactId} before replaying ` +
     '(replay with --checked-tripleseat once you have confirmed there is none)'
   );
+}
+
+function destinationName(ctx: DecisionContext): string {
+  return ctx.destinationName ?? 'Tripleseat';
 }
 
 function isApiError(error: Error): boolean {

@@ -49,6 +49,7 @@ export interface PollVenueOptions {
 export interface PollVenueDeps {
   venue: VenueRuntimeConfig;
   hubspot: HubSpotContactsPort;
+  /** The venue's lead destination: its Tripleseat account or another platform (shared/destinations). */
   tripleseat: TripleseatPort;
   store: ReconciliationStore;
   runId: string;
@@ -169,6 +170,8 @@ class VenueRun {
         canLookUp: deps.tripleseat.findLeadsByEmail !== undefined,
       },
       log,
+        ...(deps.tripleseat.name ? { destinationName: deps.tripleseat.name } : {}),
+        ...(deps.tripleseat.noLookUpReason ? { noLookUpReason: deps.tripleseat.noLookUpReason } : {}),
       onStep: deps.onStep,
       onDecision: deps.onDecision,
     });

@@ -4,6 +4,7 @@
  * anything that keeps these promises.
  */
 import type { HubSpotProperty } from '../schema';
+import type { LedgerKey } from '../reconciliation';
 import type { TripleseatLead } from './lead-mapper';
 
 export interface FlaggedContact {
@@ -75,12 +76,28 @@ export interface ExistingLead {
   phone?: string;
 }
 
-export interface TripleseatPort {
-  /** Lead form API (public key). A 200 with `errors` is thrown as a PermanentApiError. */
-  createLead(lead: TripleseatLead): Promise<CreatedLead>;
-  /** OAuth search by email; undefined when the venue has no OAuth token (lookup impossible). */
+/** Which request a create belongs to: a destination derives its idempotency key from it. */
+export interface LeadRequest {
+  key: LedgerKey;
+}
+
+/**
+ * Where a venue's leads go: its Tripleseat account, or another booking system over HTTP
+ * (shared/destinations). Errors are classed as in shared/rate-limit/errors.ts: PermanentApiError =
+ * rejected, AmbiguousOutcomeError = maybe created, TransientApiError = turned away, AuthError = stop.
+ */
+export interface LeadDestination {
+  /** How the destination is named in reasons and logs. @default 'Tripleseat' */
+  readonly name?: string;
+  /** Why there is no lookup, when `findLeadsByEmail` is absent (for the quarantine reason). */
+  readonly noLookUpReason?: string;
+  createLead(lead: TripleseatLead, request?: LeadRequest): Promise<CreatedLead>;
+  /** Leads with this email; undefined when the destination cannot be asked (lookup impossible). */
   findLeadsByEmail?(email: string): Promise<ExistingLead[]>;
 }
+
+/** The Tripleseat shape of a destination (lead form create, OAuth search); kept so nothing breaks. */
+export type TripleseatPort = LeadDestination;
 
 // ---- Webex Events source (the Webex sync engine's only view of Webex) ----
 

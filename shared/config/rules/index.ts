@@ -1,4 +1,5 @@
 /** The synth-time config rules, each in its own file with a passing and a failing test. */
+import { destinationValid } from './destination-valid';
 import { flagLabelHasLettersOrDigits } from './flag-label-has-letters';
 import { flagLabelsNotConfusable } from './flag-labels-not-confusable';
 import { flagNotContactProperty } from './flag-not-contact-property';
@@ -10,6 +11,7 @@ import { writeBackLabelsOwnedByOneVenue } from './write-back-labels-own';
 
 export type { ConfigFinding, ConfigRule } from './types';
 export {
+  destinationValid,
   flagLabelHasLettersOrDigits,
   flagLabelsNotConfusable,
   flagNotContactProperty,
@@ -27,4 +29,5 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
   writeBackLabelsOwnedByOneVenue,
   leadFieldsReadDistinctLabels,
   statusWriteBackRequired,
+  destinationValid,
 ];

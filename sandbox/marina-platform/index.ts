@@ -1,0 +1,6 @@
+export {
+  MarinaPlatformSimulator,
+  MAX_VESSEL_MAKE,
+  type MarinaEnquiry,
+  type MarinaPlatformOptions,
+} from './simulator';

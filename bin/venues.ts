@@ -44,7 +44,7 @@ export const appConfig: AppConfigInput = {
       id: 'marina',
       displayName: 'The Marina',
       syncFlagLabel: 'Tripleseat Sync - Marina',
-      // The marina books by boat: the brand travels in the lead's notes as "Boat Brand: X".
+      // The marina books by boat: the brand is read from the "Boat Brand" property.
       fieldMap: { ...contactFields, additional_information: ['Event Notes', 'Boat Brand'] },
       secretName: 'venue-sync/marina',
       enabled: true,

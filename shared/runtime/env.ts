@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { FieldMapSchema, WritebackMapSchema } from '../config/app-config';
+import { DestinationConfigSchema } from '../config/destination';
 
 const jsonOf = <T extends z.ZodType>(schema: T) =>
   z.string().transform((text, ctx): z.infer<T> => {

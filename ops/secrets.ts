@@ -115,7 +115,7 @@ export function renderSecretUpdate(update: SecretUpdate): string {
   const lines = [`Secret ${update.secretId} of venue '${update.venueId}' written:`];
   for (const [key, change] of Object.entries(update.keys)) lines.push(`  ${key}: ${change}`);
   lines.push(
-    'Running pollers read it at their next cold start (within minutes, or redeploy to force it).',
+    'Running pollers pick the new values up as docs/runbook.md "Fill and rotate a secret" describes.',
     `Next: venue-sync --config-secrets doctor ${update.venueId}`,
   );
   return lines.join('\n');

@@ -5,6 +5,7 @@
 import type { Context } from 'aws-lambda';
 import { METRIC_NAMES, SERVICE_NAMES } from '../../shared/observability/metric-names';
 import type { AuthError } from '../../shared/rate-limit/errors';
+import { LeadIndex } from '../../shared/reconciliation/lead-index';
 import { OAuthTokenStore } from '../../shared/reconciliation/oauth-tokens';
 import { credentialsSource, requireCredential } from '../../shared/runtime/credentials';
 import { PollerEnvSchema, parseEnv } from '../../shared/runtime/env';
@@ -22,8 +23,8 @@ import {
   type RuntimeOverrides,
 } from '../../shared/runtime/resources';
 import { pollVenue, type PollReport, type PollVenueDeps } from '../../shared/sync/poll-venue';
-import { TripleseatClient } from '../../shared/tripleseat/client';
 import { httpDestinationFor } from '../../shared/destinations/venue-destination';
+import { TripleseatClient } from '../../shared/tripleseat/client';
 import { tripleseatAccessTokens, tripleseatPortFor } from '../../shared/tripleseat/venue-access';
 
 export type VenuePollerHandler = (
@@ -49,9 +50,9 @@ export function createHandler(
   const runtime = createRuntime(config, log, options);
   // Clients are rebuilt only when the secret changed (rotation); credentials are never logged.
   const clients = cachedByCredentials(credentialsSource(config), (credentials) => {
-    // OAuth 2.0 pairs rotate: the current pair lives in the venue's own table partition, not the secret.
     const destination = httpDestinationFor(config, credentials, runtime.caller);
     if (destination) return { hubspot: hubspotContactsFor(credentials, config, runtime.caller), destination };
+    // OAuth 2.0 pairs rotate: the current pair lives in the venue's own table partition, not the secret.
     const tokens = tripleseatAccessTokens({
       venueId: config.VENUE_ID,
       credentials,
@@ -101,6 +102,7 @@ export function createHandler(
           ? built.destination
           : tripleseatPortFor(built.tripleseat, (error) => (oauthFailed = error)),
       store: runtime.store,
+      leadIndex: new LeadIndex({ client: runtime.dynamo, tableName: config.TABLE_NAME, now: runtime.now }),
       runId: context.awsRequestId,
       now: runtime.now,
       // The lease lives as long as this invocation can (see pollVenue), derived from the real timeout.

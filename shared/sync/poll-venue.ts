@@ -18,7 +18,7 @@ import { mapContactToLead } from './lead-mapper';
 import { flagSetAtOf, outcomeUpdate, type Outcome } from './outcome';
 import { forEachWithConcurrency } from './pool';
 import type { ContactUpdate, FlaggedContact, HubSpotContactsPort, TripleseatPort } from './ports';
-import { RequestRunner, type PollStep } from './request-runner';
+import { RequestRunner, type PollStep, type RequestRunnerDeps } from './request-runner';
 import { resolveVenueSchema, type VenueSchema } from './venue-schema';
 
 export type { PollStep } from './request-runner';
@@ -63,6 +63,8 @@ export interface PollVenueDeps {
   /** Every step the decision core decides, per request (dry-run parity, live view). */
   onDecision?: (key: LedgerKey, step: Step) => void;
   options?: PollVenueOptions;
+  /** Where a recorded lead id is indexed for Tripleseat's outcome deliveries. @default - not indexed */
+  leadIndex?: RequestRunnerDeps['leadIndex'];
 }
 
 export type PollStatus =
@@ -168,10 +170,11 @@ class VenueRun {
       decisions: {
         maxAttempts: options.maxAttempts,
         canLookUp: deps.tripleseat.findLeadsByEmail !== undefined,
-      },
-      log,
         ...(deps.tripleseat.name ? { destinationName: deps.tripleseat.name } : {}),
         ...(deps.tripleseat.noLookUpReason ? { noLookUpReason: deps.tripleseat.noLookUpReason } : {}),
+      },
+      log,
+      ...(deps.leadIndex ? { leadIndex: deps.leadIndex } : {}),
       onStep: deps.onStep,
       onDecision: deps.onDecision,
     });

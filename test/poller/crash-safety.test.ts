@@ -101,18 +101,21 @@ describe('Engine: pollVenue crash safety', () => {
   });
 
   it('lead created but the answer lost at a venue without OAuth: quarantined for a person, never re-sent', async () => {
+    // The marina (once the Tripleseat venue without OAuth) is on its own platform now: venue-a without
+    // its OAuth token plays that venue (test/destinations/both-destinations.test.ts covers the marina).
     const w = world();
     const contact = validContact(w);
-    w.tick(contact, 'marina');
+    const env = { TRIPLESEAT_OAUTH_TOKEN: '' };
+    w.tick(contact, 'venue-a');
     w.tripleseat.faults.add({ match: /create\.js/, dropAnswerAfterWrite: true, times: 1 });
 
-    const first = await tickPoller(w, 'marina');
-    await tickPoller(w, 'marina');
+    const first = await tickPoller(w, 'venue-a', { env });
+    await tickPoller(w, 'venue-a', { env });
 
     expect(first).toMatchObject({ quarantined: 1 });
-    expect(leadsFor(w, 'marina', contact)).toHaveLength(1);
+    expect(leadsFor(w, 'venue-a', contact)).toHaveLength(1);
     const store = new ReconciliationStore({ client: w.dynamo.client, tableName: w.dynamo.tableName });
-    const quarantined = await store.listQuarantine(keys.venueSource('marina'));
+    const quarantined = await store.listQuarantine(keys.venueSource('venue-a'));
     expect(quarantined.find((q) => q.key.startsWith(`${contact}#`))?.reason).toMatch(
       /no OAuth token .*a lead may already exist: check Tripleseat/,
     );

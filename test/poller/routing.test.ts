@@ -32,7 +32,10 @@ describe('Handler: venue-poller', () => {
     const email = (id: string) => w.hubspot.getContact(id)?.properties['email'];
     expect(emailsIn('venue-a')).toEqual([email(onlyA), email(both)].sort());
     expect(emailsIn('venue-b')).toEqual([email(both)]);
-    expect(emailsIn('marina')).toEqual([email(onlyMarina)]);
+    // The marina is not on Tripleseat: its leads go to its platform (the http destination), only there.
+    expect(emailsIn('marina')).toEqual([]);
+    expect(w.marinaPlatform.enquiries().map((enquiry) => enquiry.email)).toEqual([email(onlyMarina)]);
+    expect(w.tripleseat.allLeads().some((lead) => lead.email_address === email(onlyMarina))).toBe(false);
     expect(w.tripleseat.allLeads().some((lead) => lead.email_address === email(unflagged))).toBe(false);
     expect(reports.map((r) => [r.status, r.created])).toEqual([
       ['completed', 2],
@@ -60,9 +63,9 @@ describe('Handler: venue-poller', () => {
       },
     });
     expect(observed.published.map((p) => p.dimensions['venue'])).toEqual(['venue-a', 'venue-b', 'marina']);
-    const marinaLead = w.tripleseat.leads('marina')[0];
-    expect(marinaLead?.additional_information).toContain('Boat Brand: Boston Whaler');
-    expect(marinaLead?.location_id).toBe('3');
+    const marinaLead = w.marinaPlatform.enquiries()[0];
+    expect(marinaLead?.vesselMake).toBe('Boston Whaler');
+    expect(marinaLead?.body).toMatchObject({ source: 'hubspot', event: { date: '2027-06-12', guests: 40 } });
     const leadA = w.tripleseat.leads('venue-a').find((lead) => lead.email_address === email(onlyA));
     expect(w.hubspot.getContact(onlyA)?.properties['tripleseat_status_venue_a']).toBe(
       `Sent to Tripleseat (lead ${leadA?.id})`,

@@ -76,8 +76,11 @@ export async function listQuarantined(ctx: OpsContext, venueId: string): Promise
 
 export interface ReplayOptions {
   runId: string;
-  /** A person checked Tripleseat and found no lead for the requests whose answer was lost. */
-  checkedTripleseat?: boolean;
+  /**
+   * A person checked Tripleseat and found no lead for the requests whose answer was lost: all of them
+   * (true), or only these contact ids.
+   */
+  checkedTripleseat?: boolean | readonly string[];
   log?: DecisionLog;
   onRecord?: () => void;
 }
@@ -150,7 +153,8 @@ class VenueReplay {
     const item = { key: record.key, contactId: key.contactId };
     const entry = await store.getLedger(key);
     const maybeSent = entry?.sendingAt !== undefined;
-    if (entry?.state === 'QUARANTINED' && maybeSent && !this.canLookUp && !this.options.checkedTripleseat) {
+    const checked = this.confirmedNoLead(key.contactId);
+    if (entry?.state === 'QUARANTINED' && maybeSent && !this.canLookUp && !checked) {
       return {
         ...item,
         outcome: 'skipped',
@@ -176,7 +180,7 @@ class VenueReplay {
     }
 
     try {
-      await store.replayLedger(key, { confirmedNotSent: this.options.checkedTripleseat === true });
+      await store.replayLedger(key, { confirmedNotSent: checked });
     } catch (error) {
       if (!(error instanceof IllegalTransitionError)) throw error;
       // The poller writes the quarantine record before the ledger transition: a crash between the two
@@ -203,6 +207,11 @@ class VenueReplay {
       await store.removeQuarantine(keys.venueSource(this.venue.id), record.key);
     }
     return this.report(item, key, contact, result);
+  }
+
+  private confirmedNoLead(contactId: string): boolean {
+    const checked = this.options.checkedTripleseat;
+    return Array.isArray(checked) ? checked.includes(contactId) : checked === true;
   }
 
   private async report(

@@ -11,16 +11,23 @@ export function registerReplay(program: Command, cli: CliRun): void {
     .argument('<venue>', 'venue id from the config')
     .option('-y, --yes', 'do not ask for confirmation')
     .option(
-      '--checked-tripleseat',
-      'you checked Tripleseat and found no lead for the requests marked "a lead may already exist": send them',
+      '--checked-tripleseat [contactIds]',
+      'you checked Tripleseat and found no lead for the requests marked "a lead may already exist": send ' +
+        'them (all of them, or only the comma-separated contact ids given)',
     )
     .action(
-      async (venueId: string, options: { yes?: boolean; checkedTripleseat?: boolean }, command: Command) =>
+      async (
+        venueId: string,
+        options: { yes?: boolean; checkedTripleseat?: boolean | string },
+        command: Command,
+      ) =>
         cli.withContext(command, async (ctx) => {
           const { listQuarantined, renderCandidates, renderReplay, replayVenue } = await import('../replay');
           // Refuses another venue's (or unnamed) credentials before anything else happens.
+          const { credentials } = await ctx.credentials(ctx.venue(venueId), 'write');
           const hasOauth = Boolean(
-            (await ctx.credentials(ctx.venue(venueId), 'write')).credentials.tripleseatOauthToken,
+            credentials.tripleseatOauthToken ||
+            (credentials.tripleseatClientId && credentials.tripleseatClientSecret),
           );
           const candidates = await listQuarantined(ctx, venueId);
           if (candidates.length === 0) {
@@ -39,7 +46,10 @@ export function registerReplay(program: Command, cli: CliRun): void {
           const progress = startProgress(cli.io, 'replaying', candidates.length);
           const report = await replayVenue(ctx, venueId, {
             runId: `cli-replay-${randomUUID()}`,
-            checkedTripleseat: options.checkedTripleseat === true,
+            checkedTripleseat:
+              typeof options.checkedTripleseat === 'string'
+                ? options.checkedTripleseat.split(',').map((id) => id.trim())
+                : options.checkedTripleseat === true,
             onRecord: () => progress.increment(),
           });
           progress.stop();

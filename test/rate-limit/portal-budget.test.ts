@@ -7,6 +7,7 @@
  * waiting, so CPU load cannot bunch calls at the simulator and the counts are exact.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HUBSPOT_TOKEN } from '../../sandbox/hubspot';
 import { LOCAL_AWS } from '../../sandbox/local-dynamo';
@@ -14,11 +15,17 @@ import { VirtualTime } from '../../sandbox/virtual-time';
 import { World } from '../../sandbox/world';
 import { HubSpotContacts } from '../../shared/hubspot/contacts';
 import { createHubSpotApis } from '../../shared/hubspot/sdk';
-import { createApiCaller, SharedBudget } from '../../shared/rate-limit';
+import { createApiCaller, hubspotTokensPerWindow, SharedBudget } from '../../shared/rate-limit';
 import { createRuntime, hubspotContactsFor } from '../../shared/runtime/resources';
 import { silentLog } from '../../shared/sync/decision-log';
 
 const TIME_SCALE = 1;
+/**
+ * Wall-clock allowance per test. Virtual time makes the outcome independent of CPU load, but not the
+ * wall time it takes to get there: on a 2-core machine shared with other suites a test of a few
+ * hundred calls through dynalite can take a minute. This is a hang guard, not a performance bound.
+ */
+const HANG_GUARD_MS = 300_000;
 const FUNCTIONS = 4;
 const CALLS_EACH = 60;
 
@@ -27,11 +34,11 @@ let time: VirtualTime;
 beforeAll(async () => {
   time = VirtualTime.install();
   world = await World.start({ timeScale: TIME_SCALE, hubspot: { tenSecondLimit: 100 } });
-});
+}, HANG_GUARD_MS);
 afterAll(async () => {
   await world.close();
   time.uninstall();
-});
+}, HANG_GUARD_MS);
 
 function oneFunction(
   withSharedBudget: boolean,
@@ -69,13 +76,33 @@ function oneFunction(
   };
 }
 
-describe('Shared HubSpot budget across functions', () => {
+/** `used` of every burst window the shared budget wrote for `portalKey`. */
+async function tokensPerWindow(portalKey: string): Promise<number[]> {
+  const doc = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ ...LOCAL_AWS, endpoint: world.dynamo.endpoint }),
+  );
+  const answer = await doc.send(
+    new QueryCommand({
+      TableName: world.dynamo.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :window)',
+      ExpressionAttributeValues: { ':pk': `BUDGET#hubspot#${portalKey}`, ':window': 'WINDOW#' },
+    }),
+  );
+  return (answer.Items ?? []).map((item) => Number(item['used']));
+}
+
+describe('Shared HubSpot budget across functions', { timeout: HANG_GUARD_MS }, () => {
   it('keeps four concurrent functions under the portal limit: zero 429s from our own traffic', async () => {
     const before = world.hubspot.rateLimited429s;
 
     await Promise.all(Array.from({ length: FUNCTIONS }, () => oneFunction(true)()));
 
     expect(world.hubspot.rateLimited429s - before).toBe(0);
+    // The budget's own contract, read back from the table and independent of when anything ran: no
+    // window handed out more than its share, and every call took a token.
+    const windows = await tokensPerWindow('portal-1');
+    expect(Math.max(...windows)).toBeLessThanOrEqual(hubspotTokensPerWindow(100));
+    expect(windows.reduce((sum, used) => sum + used, 0)).toBe(FUNCTIONS * CALLS_EACH);
   });
 
   it('(control) without the shared budget the same four functions do hit 429s', async () => {
@@ -91,7 +118,7 @@ describe('Shared HubSpot budget across functions', () => {
   });
 });
 
-describe('Shared HubSpot search budget across functions', () => {
+describe('Shared HubSpot search budget across functions', { timeout: HANG_GUARD_MS }, () => {
   const SEARCH_TIME_SCALE = 1;
 
   it('keeps four concurrent functions under the 5/s search limit with the runtime the handlers use', async () => {

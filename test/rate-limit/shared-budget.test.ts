@@ -16,6 +16,11 @@ import {
 const TEN_SECOND_LIMIT = 100;
 /** Virtual time (sandbox/virtual-time.ts): the scale is 1 and CPU load cannot move the clock. */
 const TIME_SCALE = 1;
+/**
+ * Wall-clock allowance per test: virtual time makes the outcome independent of CPU load, not the wall
+ * time it takes on a loaded 2-core machine. A hang guard, not a performance bound.
+ */
+const HANG_GUARD_MS = 300_000;
 
 /** A tiny HubSpot stand-in: counts requests in a rolling 10 s of clock time and 429s above the limit. */
 async function startCountingServer(clock: SimClock): Promise<{
@@ -76,19 +81,19 @@ async function hubspotGet(url: string): Promise<unknown> {
   return JSON.parse(body) as unknown;
 }
 
-describe('Class: SharedBudget', () => {
+describe('Class: SharedBudget', { timeout: HANG_GUARD_MS }, () => {
   let dynamo: LocalDynamo;
   let time: VirtualTime;
 
   beforeAll(async () => {
     time = VirtualTime.install();
     dynamo = await startLocalDynamo();
-  });
+  }, HANG_GUARD_MS);
 
   afterAll(async () => {
     await dynamo.close();
     time.uninstall();
-  });
+  }, HANG_GUARD_MS);
 
   it('keeps 4 concurrent functions under the portal burst limit with zero 429s', async () => {
     // Prepare

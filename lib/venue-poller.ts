@@ -3,6 +3,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { VenueAlarms } from './monitoring';
 import type { VenueConfig } from '../shared/config/app-config';
+import { authSecretFields } from '../shared/config/destination';
 import { METRIC_DIMENSIONS, SERVICE_NAMES } from '../shared/observability/metric-names';
 import { type ReconciliationTable, TablePartitions } from './reconciliation-table';
 import { ScheduledSync } from './scheduled-sync';
@@ -77,8 +78,12 @@ export class VenuePoller extends Construct {
       ],
       secret: {
         secretName: venue.secretName,
-        keys: VENUE_SECRET_KEYS,
-        optionalKeys: VENUE_SECRET_OPTIONAL_KEYS,
+        // A venue on another platform keeps that platform's credentials under "destination" instead.
+        keys: venue.destination?.type === 'http' ? ['hubspotToken'] : VENUE_SECRET_KEYS,
+        optionalKeys:
+          venue.destination?.type === 'http'
+            ? authSecretFields(venue.destination.auth).map((field) => `destination.${field}`)
+            : VENUE_SECRET_OPTIONAL_KEYS,
         importExisting: props.importExistingSecret,
       },
       alarmActions: props.alarmActions,
@@ -92,6 +97,7 @@ export class VenuePoller extends Construct {
         ...(venue.writeBack ? { WRITEBACK_MAP: JSON.stringify(venue.writeBack) } : {}),
         ...(venue.tripleseatLeadFormId ? { TRIPLESEAT_LEAD_FORM_ID: venue.tripleseatLeadFormId } : {}),
         ...(venue.tripleseatLocationId ? { TRIPLESEAT_LOCATION_ID: venue.tripleseatLocationId } : {}),
+        ...(venue.destination ? { DESTINATION: JSON.stringify(venue.destination) } : {}),
         HUBSPOT_TEN_SECOND_LIMIT: String(props.hubspotTenSecondLimit),
         HUBSPOT_DAILY_LIMIT: String(props.hubspotDailyLimit),
       },

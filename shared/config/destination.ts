@@ -131,3 +131,15 @@ export function templateFields(template: BodyTemplate, at = '$'): Array<{ field:
     value === undefined ? [] : templateFields(value, `${at}.${key}`),
   );
 }
+
+/** The keys of the secret's `destination` object an auth config needs (doctor, the stack's secret). */
+export function authSecretFields(auth: DestinationAuth): string[] {
+  switch (auth.type) {
+    case 'bearer':
+      return [auth.tokenField];
+    case 'api-key':
+      return [auth.keyField];
+    case 'basic':
+      return [auth.usernameField, auth.passwordField];
+  }
+}

@@ -4,6 +4,8 @@
  */
 import type { DestinationAuth } from '../config/destination';
 
+export { authSecretFields } from '../config/destination';
+
 export class DestinationCredentialsError extends Error {
   override readonly name = 'DestinationCredentialsError';
 }
@@ -32,17 +34,5 @@ export function authHeaders(
       const pair = `${read(auth.usernameField)}:${read(auth.passwordField)}`;
       return { authorization: `Basic ${Buffer.from(pair, 'utf8').toString('base64')}` };
     }
-  }
-}
-
-/** The secret keys an auth config needs (doctor, synth checks). */
-export function authSecretFields(auth: DestinationAuth): string[] {
-  switch (auth.type) {
-    case 'bearer':
-      return [auth.tokenField];
-    case 'api-key':
-      return [auth.keyField];
-    case 'basic':
-      return [auth.usernameField, auth.passwordField];
   }
 }

@@ -15,6 +15,7 @@ import {
   SECRET_MAX_AGE_SECONDS,
   credentialsSource,
 } from '../../shared/runtime/credentials';
+import { CredentialSourceSchema } from '../../shared/runtime/env';
 import { cachedByCredentials } from '../../shared/runtime/load-once';
 import { signHubSpotV3 } from '../../shared/webhook/signature';
 
@@ -27,6 +28,9 @@ function secretHolds(value: Record<string, string> | string): void {
     .on(GetSecretValueCommand, { SecretId: SECRET_ARN })
     .resolves({ SecretString: typeof value === 'string' ? value : JSON.stringify(value) });
 }
+
+/** The handlers' credential settings, parsed from an environment as the handlers do. */
+const env = (variables: Record<string, string>) => CredentialSourceSchema.parse(variables);
 
 const reads = () => secretsManager.commandCalls(GetSecretValueCommand).length;
 
@@ -44,7 +48,7 @@ describe('Function: credentialsSource', () => {
   it('keeps the old value before maxAge and reads the rotated one after it', async () => {
     // Prepare
     secretHolds({ hubspotToken: 'token-v1' });
-    const credentials = credentialsSource({ SECRET_ARN });
+    const credentials = credentialsSource(env({ SECRET_ARN }));
 
     // Act / Assess
     expect((await credentials()).hubspotToken).toBe('token-v1');
@@ -60,7 +64,7 @@ describe('Function: credentialsSource', () => {
   it('returns the same object while the cached secret is fresh (clients built from it can be kept)', async () => {
     // Prepare
     secretHolds({ hubspotToken: 'token-v1' });
-    const credentials = credentialsSource({ SECRET_ARN });
+    const credentials = credentialsSource(env({ SECRET_ARN }));
 
     // Act
     const first = await credentials();
@@ -72,7 +76,7 @@ describe('Function: credentialsSource', () => {
 
   it('reads the environment without touching Secrets Manager when no SECRET_ARN is set', async () => {
     // Act
-    const credentials = await credentialsSource({ HUBSPOT_TOKEN: 'local-token', WEBEX_TOKEN: 'wx' })();
+    const credentials = await credentialsSource(env({ HUBSPOT_TOKEN: 'local-token', WEBEX_TOKEN: 'wx' }))();
 
     // Assess
     expect(credentials).toMatchObject({ hubspotToken: 'local-token', webexToken: 'wx' });
@@ -84,7 +88,7 @@ describe('Function: credentialsSource', () => {
     secretHolds('hubspotToken=pat-na1-very-secret');
 
     // Act
-    const error: unknown = await credentialsSource({ SECRET_ARN })().catch((thrown: unknown) => thrown);
+    const error: unknown = await credentialsSource(env({ SECRET_ARN }))().catch((thrown: unknown) => thrown);
 
     // Assess
     expect(error).toBeInstanceOf(CredentialsError);
@@ -100,7 +104,7 @@ describe('Function: credentialsSource', () => {
       .resolves({ SecretString: JSON.stringify({ hubspotToken: 42, webexToken: 'wx-secret' }) });
 
     // Act
-    const error: unknown = await credentialsSource({ SECRET_ARN })().catch((thrown: unknown) => thrown);
+    const error: unknown = await credentialsSource(env({ SECRET_ARN }))().catch((thrown: unknown) => thrown);
 
     // Assess
     expect(error).toBeInstanceOf(CredentialsError);
@@ -114,7 +118,7 @@ describe('Function: credentialsSource', () => {
       .on(GetSecretValueCommand)
       .rejectsOnce(new Error('throttled'))
       .resolves({ SecretString: JSON.stringify({ hubspotToken: 'token-v1' }) });
-    const credentials = credentialsSource({ SECRET_ARN });
+    const credentials = credentialsSource(env({ SECRET_ARN }));
 
     // Act / Assess
     await expect(credentials()).rejects.toThrow('throttled');
@@ -127,7 +131,7 @@ describe('Function: cachedByCredentials', () => {
     // Prepare
     secretHolds({ webexToken: 'wx-v1' });
     const built: string[] = [];
-    const client = cachedByCredentials(credentialsSource({ SECRET_ARN }), (credentials) => {
+    const client = cachedByCredentials(credentialsSource(env({ SECRET_ARN })), (credentials) => {
       built.push(credentials.webexToken ?? '');
       return { token: credentials.webexToken };
     });
@@ -150,7 +154,7 @@ describe('Function: cachedByCredentials', () => {
   it('does not keep a failed build: the next call builds again', async () => {
     // Prepare
     let attempts = 0;
-    const client = cachedByCredentials(credentialsSource({ HUBSPOT_TOKEN: 't' }), () => {
+    const client = cachedByCredentials(credentialsSource(env({ HUBSPOT_TOKEN: 't' })), () => {
       attempts += 1;
       if (attempts === 1) throw new Error('missing tripleseatPublicKey');
       return 'client';

@@ -46,6 +46,10 @@ export const LeadOutcomeRecordSchema = z.object({
   /** Tie-break between deliveries with the same time (outcome-map.ts stageRank). */
   appliedRank: z.number(),
   appliedTrigger: z.string(),
+  /** When the event's details (date, link) last changed (ms); ordered apart from the stage. */
+  detailsAtMs: z.number().optional(),
+  /** Bumped on every write: a write based on an outdated read is refused (compare-and-set). */
+  version: z.number().int().default(0),
   /** First time each stage was reached (ms, Tripleseat's time), for status and the dashboard. */
   leadCreatedAtMs: z.number().optional(),
   convertedAtMs: z.number().optional(),
@@ -145,14 +149,18 @@ export class LeadIndex {
   }
 
   /**
-   * Stores the applied outcome only if it is newer than the stored one (by Tripleseat's time, then rank).
-   * False when a newer (or the same) delivery was applied first: the caller re-asserts the stored one.
+   * Stores the next outcome only if the stored one is still the one it was decided from (`basedOn`, its
+   * version; undefined: none stored yet). False when another delivery wrote first: re-read and decide again.
    */
-  async putOutcomeIfNewer(record: Omit<LeadOutcomeRecord, 'pk' | 'sk' | 'updatedAt'>): Promise<boolean> {
+  async putOutcome(
+    record: Omit<LeadOutcomeRecord, 'pk' | 'sk' | 'updatedAt' | 'version'>,
+    basedOn: number | undefined,
+  ): Promise<boolean> {
     const item: LeadOutcomeRecord = {
       ...record,
       pk: keys.venue(record.venueId),
       sk: keys.leadOutcome(record.leadId),
+      version: (basedOn ?? 0) + 1,
       updatedAt: this.now(),
     };
     return this.ifConditionHolds(() =>
@@ -160,9 +168,13 @@ export class LeadIndex {
         new PutCommand({
           TableName: this.table,
           Item: item,
-          ConditionExpression:
-            'attribute_not_exists(pk) OR appliedAtMs < :at OR (appliedAtMs = :at AND appliedRank < :rank)',
-          ExpressionAttributeValues: { ':at': record.appliedAtMs, ':rank': record.appliedRank },
+          ...(basedOn === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: '#version = :version',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':version': basedOn },
+              }),
         }),
       ),
     );

@@ -93,7 +93,7 @@ export interface LeadOutcomeProperties {
   outcomeUpdatedAt?: HubSpotProperty;
 }
 
-export type NextOutcome = Omit<LeadOutcomeRecord, 'pk' | 'sk' | 'updatedAt'>;
+export type NextOutcome = Omit<LeadOutcomeRecord, 'pk' | 'sk' | 'updatedAt' | 'version'>;
 
 export type LeadOutcomeDecision =
   /** No request of THIS venue created the lead: record for ops, answer 200, touch nothing. */
@@ -125,28 +125,39 @@ export function decideLeadOutcome(input: LeadOutcomeInput): LeadOutcomeDecision 
   const facts = delivery.facts;
   const at = delivery.occurredAtMs ?? input.receivedAtMs;
   const rank = delivery.rank;
-  if (stored) {
-    if (at < stored.appliedAtMs || (at === stored.appliedAtMs && rank < stored.appliedRank))
-      return { do: 'nothing', why: 'stale' };
-    if (at === stored.appliedAtMs && rank === stored.appliedRank) return { do: 'nothing', why: 'duplicate' };
+  // Two orders, so a detail change (a new event date) never blocks an older stage change that arrives
+  // after it, and vice versa: the stage by (time, rank), the event's details by time.
+  const stageIsNewer =
+    facts.stage !== undefined &&
+    (!stored || at > stored.appliedAtMs || (at === stored.appliedAtMs && rank > stored.appliedRank));
+  const carriesDetails = facts.eventDate !== undefined || facts.bookingLink !== undefined;
+  const detailsAreNewer = carriesDetails && (!stored || at > (stored.detailsAtMs ?? stored.appliedAtMs));
+  if (stored && !stageIsNewer && !detailsAreNewer) {
+    const same = at === stored.appliedAtMs && rank === stored.appliedRank;
+    return { do: 'nothing', why: same || at === stored.detailsAtMs ? 'duplicate' : 'stale' };
   }
 
-  const stage = facts.stage ?? (stored?.stage as LeadStage | undefined);
-  const lostReason = facts.stage !== undefined ? facts.lostReason : stored?.lostReason;
+  const stage = stageIsNewer ? facts.stage : (stored?.stage as LeadStage | undefined);
+  const lostReason = stageIsNewer ? facts.lostReason : stored?.lostReason;
   const reached = (wanted: readonly LeadStage[], previous: number | undefined) =>
-    previous ?? (facts.stage !== undefined && wanted.includes(facts.stage) ? at : undefined);
+    previous ?? (stageIsNewer && facts.stage !== undefined && wanted.includes(facts.stage) ? at : undefined);
   const next: NextOutcome = {
     venueId,
     leadId,
     contactId: ledger.contactId,
     flagSetAt: ledger.flagSetAt,
     ...(stage ? { stage, outcomeText: stageText(stage, lostReason) } : {}),
-    ...optional('eventDate', facts.eventDate ?? stored?.eventDate),
+    ...optional('eventDate', detailsAreNewer ? (facts.eventDate ?? stored?.eventDate) : stored?.eventDate),
     ...optional('lostReason', lostReason),
-    ...optional('bookingLink', facts.bookingLink ?? stored?.bookingLink),
-    appliedAtMs: at,
-    appliedRank: rank,
-    appliedTrigger: delivery.trigger,
+    ...optional(
+      'bookingLink',
+      detailsAreNewer ? (facts.bookingLink ?? stored?.bookingLink) : stored?.bookingLink,
+    ),
+    // No stage yet (only details so far): the stage order starts at 0, so any stage delivery wins.
+    appliedAtMs: stageIsNewer ? at : (stored?.appliedAtMs ?? 0),
+    appliedRank: stageIsNewer ? rank : (stored?.appliedRank ?? 0),
+    appliedTrigger: stageIsNewer ? delivery.trigger : (stored?.appliedTrigger ?? delivery.trigger),
+    ...optional('detailsAtMs', detailsAreNewer ? at : stored?.detailsAtMs),
     ...optional(
       'leadCreatedAtMs',
       stored?.leadCreatedAtMs ?? ledger.sendingAt ?? (facts.stage === 'lead-open' ? at : undefined),

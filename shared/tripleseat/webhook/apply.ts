@@ -28,6 +28,8 @@ import { z } from 'zod';
 
 /** How long the settle holds the venue lease; it makes a handful of writes. */
 const SETTLE_LEASE_MS = 60_000;
+/** Concurrent deliveries for one lead are rare; a few compare-and-set rounds settle them. */
+const MAX_WRITE_ROUNDS = 5;
 
 const QuarantinePayloadSchema = z.object({
   venueId: z.string(),
@@ -126,33 +128,48 @@ export class LeadOutcomeApplier {
     }
 
     const ledger = await store.getLedger(key);
-    const stored = await index.getOutcome(venue.id, leadId);
-    const decision = decideLeadOutcome({
-      venueId: venue.id,
-      delivery: toOutcomeDelivery(delivery),
-      ledger,
-      stored,
-      receivedAtMs: this.deps.now(),
-    });
-    if (decision.do === 'unknown-lead') {
-      await index.recordUnknownLead(venue.id, leadId, delivery.trigger);
-      log.error('lead index and ledger disagree; outcome not written', {
-        venueId: venue.id,
-        leadId,
-        why: decision.why,
-      });
-      return { kind: 'unknown-lead', leadId, why: decision.why };
-    }
-    if (decision.do === 'nothing') return { kind: 'ignored', leadId, why: decision.why, settled };
-
     const properties = await this.resolvedProperties();
-    await this.write(leadOutcomeUpdate(properties.outcome, decision.next), leadId);
-    if (!(await index.putOutcomeIfNewer(decision.next))) {
-      // A newer delivery was applied while we wrote: its outcome must be what the contact shows.
-      const newer = await index.getOutcome(venue.id, leadId);
-      if (newer) await this.write(leadOutcomeUpdate(properties.outcome, newer), leadId);
-      return { kind: 'ignored', leadId, why: 'stale', settled };
+    // Decide on the stored outcome, write the contact, then store the outcome only if nobody wrote since
+    // (compare-and-set); otherwise decide again on theirs, so the contact ends with the merged outcome.
+    for (let round = 0; ; round++) {
+      const stored = await index.getOutcome(venue.id, leadId);
+      const decision = decideLeadOutcome({
+        venueId: venue.id,
+        delivery: toOutcomeDelivery(delivery),
+        ledger,
+        stored,
+        receivedAtMs: this.deps.now(),
+      });
+      if (decision.do === 'unknown-lead') {
+        await index.recordUnknownLead(venue.id, leadId, delivery.trigger);
+        log.error('lead index and ledger disagree; outcome not written', {
+          venueId: venue.id,
+          leadId,
+          why: decision.why,
+        });
+        return { kind: 'unknown-lead', leadId, why: decision.why };
+      }
+      if (decision.do === 'nothing') return { kind: 'ignored', leadId, why: decision.why, settled };
+      await this.write(leadOutcomeUpdate(properties.outcome, decision.next), leadId);
+      if (!(await index.putOutcome(decision.next, stored?.version))) {
+        if (round >= MAX_WRITE_ROUNDS)
+          throw new Error(
+            `venue ${venue.id}: lead ${leadId}'s outcome keeps changing under this delivery; Tripleseat retries it`,
+          );
+        continue;
+      }
+      return this.applied(delivery, decision, stored, settled);
     }
+  }
+
+  private applied(
+    delivery: TripleseatDelivery,
+    decision: Extract<ReturnType<typeof decideLeadOutcome>, { do: 'write' }>,
+    stored: LeadOutcomeRecord | undefined,
+    settled: boolean,
+  ): AppliedDelivery {
+    const { venue, log } = this.deps;
+    const leadId = decision.next.leadId;
     if (decision.orderedBy === 'receipt-time') {
       log.warn('tripleseat delivery carries no change time; ordered by arrival (see docs/lead-outcomes.md)', {
         venueId: venue.id,

@@ -3,6 +3,8 @@
  * enforcing the real limits), a network latency on every simulated API, the real handlers run the
  * way Lambda runs them, and measurement by diffing the simulators' request logs.
  */
+import { profiled, type CpuSplit } from './cpu-profile';
+import { meterDynamo, type DynamoUsage } from './dynamo-meter';
 import { randomUUID } from 'node:crypto';
 import { createHandler as createPollerHandler } from '../lambdas/venue-poller/handler';
 import { createHandler as createWebexHandler } from '../lambdas/webex-sync/handler';
@@ -161,7 +163,12 @@ export function naiveWebexConfig(world: World, eventIds: readonly number[]) {
 export interface PhaseMeasure {
   simMs: number;
   realMs: number;
+  /** The whole process (engine, SDKs, simulators, dynalite). */
   cpuMs: number;
+  /** The code under test alone: `cpuMs` times the profiler's share of it (bench/cpu-profile.ts). */
+  oursCpuMs: number;
+  cpu: CpuSplit;
+  dynamo: DynamoUsage;
   hubspot: number;
   hubspotSearch: number;
   tripleseat: number;
@@ -181,7 +188,9 @@ export async function measure<T>(
     real: performance.now(),
     cpu: process.cpuUsage(),
   };
-  const result = await fn();
+  const meter = meterDynamo(world.dynamo.endpoint);
+  const { result, split } = await profiled(fn);
+  const dynamo = meter.stop();
   const cpu = process.cpuUsage(start.cpu);
   const hubspot = world.hubspot.log.entries.slice(start.hubspot);
   const tripleseat = world.tripleseat.log.entries.slice(start.tripleseat);
@@ -193,6 +202,9 @@ export async function measure<T>(
       simMs: world.clock.now() - start.sim,
       realMs: performance.now() - start.real,
       cpuMs: (cpu.user + cpu.system) / 1000,
+      oursCpuMs: ((cpu.user + cpu.system) / 1000) * split.oursShare,
+      cpu: split,
+      dynamo,
       hubspot: hubspot.length,
       hubspotSearch: hubspot.filter((entry) => entry.path.endsWith('/search')).length,
       tripleseat: tripleseat.length,

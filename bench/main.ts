@@ -10,7 +10,7 @@
 import '../shared/runtime/local-node';
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { bundleSizes, type BundleSize } from './bundle';
+import { BUNDLE_BUDGET_BYTES, bundleSizes, type BundleSize } from './bundle';
 import { HUBSPOT_TEN_SECOND_LIMIT, progress } from './harness';
 import { LATENCY_MS } from './plan';
 import type { RunOutcome } from './scenarios';
@@ -101,7 +101,43 @@ const fmt = (n: number, digits = 2) =>
 const ratio = (naive: number, ours: number) =>
   ours > 0 ? `${fmt(naive / ours, 1)}x` : naive > 0 ? 'inf' : '-';
 const perRecord = (value: number, o: RunOutcome) => value / Math.max(1, o.processed);
-const cpuShare = (o: RunOutcome) => `${fmt((100 * o.m.cpuMs * o.timeScale) / Math.max(1, o.m.simMs), 0)}%`;
+
+/**
+ * On-demand list prices, us-east-1, as published on https://aws.amazon.com/lambda/pricing/ and
+ * https://aws.amazon.com/dynamodb/pricing/on-demand/ (figures used as of 2025; free tier, logs,
+ * X-Ray, Secrets Manager and data transfer left out). Lambda memory as lib/sync-function.ts's default.
+ */
+const PRICES = {
+  lambdaPerGbSecond: 0.0000133334,
+  lambdaPerRequest: 0.2 / 1_000_000,
+  dynamoPerReadUnit: 0.125 / 1_000_000,
+  dynamoPerWriteUnit: 0.625 / 1_000_000,
+};
+const LAMBDA_MEMORY_GB = 0.5;
+const PRICE_NOTE =
+  'Lambda $0.0000133334/GB-s + $0.20/M requests, DynamoDB $0.125/M RRU + $0.625/M WRU, 2025 list prices';
+
+/** API calls, DynamoDB units, Lambda GB-s and dollars of one scenario, scaled to `per` records. */
+function costOf(o: RunOutcome, per: number) {
+  const scale = per / Math.max(1, o.processed);
+  const apiCalls = (o.m.hubspot + o.m.tripleseat + o.m.webex) * scale;
+  const rru = o.m.dynamo.readUnits * scale;
+  const wru = o.m.dynamo.writeUnits * scale;
+  const gbS = (o.m.simMs / 1000) * LAMBDA_MEMORY_GB * scale;
+  const invocations = o.ticks * scale;
+  const lambdaDollars = gbS * PRICES.lambdaPerGbSecond + invocations * PRICES.lambdaPerRequest;
+  const dynamoDollars = rru * PRICES.dynamoPerReadUnit + wru * PRICES.dynamoPerWriteUnit;
+  return {
+    apiCalls,
+    rru,
+    wru,
+    gbS,
+    invocations,
+    lambdaDollars,
+    dynamoDollars,
+    dollars: lambdaDollars + dynamoDollars,
+  };
+}
 
 interface Row {
   metric: string;
@@ -234,7 +270,7 @@ function buildRows(ours: SideResult, naive: SideResult, bundles: BundleSize[]) {
   });
 
   rows.push(
-    '429s received / retries / CPU ms per record handled (CPU = this whole process: engine, SDKs, simulators, dynalite)',
+    '429s received / retries / CPU ms per record handled (CPU of the code under test: engine + SDKs, simulators and dynalite excluded by profile)',
   );
   const scenarios: Array<[string, RunOutcome, RunOutcome]> = [
     ['poller, 1k contacts', oc, nc],
@@ -260,12 +296,70 @@ function buildRows(ours: SideResult, naive: SideResult, bundles: BundleSize[]) {
     });
     rows.push({
       metric: `${name}: CPU ms / record`,
-      ours: fmt(perRecord(o.m.cpuMs, o), 2),
-      naive: fmt(perRecord(n.m.cpuMs, n), 2),
-      ratio: ratio(perRecord(n.m.cpuMs, n), perRecord(o.m.cpuMs, o)),
-      note: `k=${o.timeScale} vs ${n.timeScale}; CPU share of sim time ${cpuShare(o)} vs ${cpuShare(n)}`,
+      ours: fmt(perRecord(o.m.oursCpuMs, o), 3),
+      naive: fmt(perRecord(n.m.oursCpuMs, n), 3),
+      ratio: ratio(perRecord(n.m.oursCpuMs, n), perRecord(o.m.oursCpuMs, o)),
+      note:
+        `code under test only (${fmt(100 * o.m.cpu.oursShare, 0)}% vs ${fmt(100 * n.m.cpu.oursShare, 0)}% of the process); ` +
+        `whole process ${fmt(perRecord(o.m.cpuMs, o), 2)} vs ${fmt(perRecord(n.m.cpuMs, n), 2)}`,
     });
   }
+
+  rows.push('Where our CPU goes (profiler self samples of the code under test, ours side)');
+  for (const [name, o] of [
+    ['poller drain', od],
+    ['Webex drain', ow],
+  ] as Array<[string, RunOutcome]>) {
+    rows.push({
+      metric: `${name}: by package`,
+      ours: '',
+      naive: '',
+      ratio: '',
+      note: o.m.cpu.byPackage.map((p) => `${p.name} ${fmt(100 * p.share, 0)}%`).join(', '),
+    });
+    for (const spot of o.m.cpu.hotSpots.slice(0, 5))
+      rows.push({ metric: `  ${spot.where}`, ours: `${fmt(100 * spot.share, 1)}%`, naive: '', ratio: '' });
+  }
+
+  rows.push(`Cost at on-demand list prices (us-east-1, arm64 ${LAMBDA_MEMORY_GB * 1024} MB; ${PRICE_NOTE})`);
+  const costRows = (label: string, per: number, o: RunOutcome, n: RunOutcome) => {
+    const co = costOf(o, per);
+    const cn = costOf(n, per);
+    rows.push({
+      metric: `${label}: API calls`,
+      ours: fmt(co.apiCalls, 0),
+      naive: fmt(cn.apiCalls, 0),
+      ratio: ratio(cn.apiCalls, co.apiCalls),
+      note: 'HubSpot + Tripleseat + Webex requests, 429s included',
+    });
+    rows.push({
+      metric: `${label}: DynamoDB RRU / WRU`,
+      ours: `${fmt(co.rru, 0)} / ${fmt(co.wru, 0)}`,
+      naive: `${fmt(cn.rru, 0)} / ${fmt(cn.wru, 0)}`,
+      ratio: '',
+      note: 'counted at dynalite; 1 RRU per GetItem/4 KB queried, 1 WRU per item written (upper bounds)',
+    });
+    rows.push({
+      metric: `${label}: Lambda GB-s / invocations`,
+      ours: `${fmt(co.gbS, 0)} / ${fmt(co.invocations, 1)}`,
+      naive: `${fmt(cn.gbS, 0)} / ${fmt(cn.invocations, 1)}`,
+      ratio: ratio(cn.gbS, co.gbS),
+      note: 'billed duration = simulated time of the ticks (waiting on APIs and pacing is billed too)',
+    });
+    rows.push({
+      metric: `${label}: USD (Lambda + DynamoDB)`,
+      ours: `$${co.dollars.toFixed(4)}`,
+      naive: `$${cn.dollars.toFixed(4)}`,
+      ratio: ratio(cn.dollars, co.dollars),
+      note: `Lambda $${co.lambdaDollars.toFixed(4)} + DynamoDB $${co.dynamoDollars.toFixed(4)} vs $${cn.lambdaDollars.toFixed(4)} + $${cn.dynamoDollars.toFixed(4)}`,
+    });
+  };
+  costRows('per 1,000 leads (poller drain)', 1_000, od, nd);
+  costRows('per 10,000 attendees (first sync)', 10_000, ow, nw);
+  const unchanged = ours.webex.find((phase) => phase.name === 'unchanged')?.outcome;
+  const unchangedNaive = naive.webex.find((phase) => phase.name === 'unchanged')?.outcome;
+  if (unchanged && unchangedNaive)
+    costRows('per 10,000 attendees (re-sync, unchanged)', 10_000, unchanged, unchangedNaive);
   if (naive.capProbe) {
     const c = naive.capProbe;
     rows.push({
@@ -277,13 +371,15 @@ function buildRows(ours: SideResult, naive: SideResult, bundles: BundleSize[]) {
     });
   }
 
-  rows.push('Bundle size (esbuild, as lib/sync-function.ts: node22 ESM minified)');
+  rows.push(
+    'Bundle size (esbuild, as lib/sync-function.ts: node22 ESM minified, AWS SDK v3 from the runtime)',
+  );
   for (const b of bundles) {
     rows.push({
       metric: b.name,
       ours: `${fmt(b.bytes / 1024, 0)} KiB`,
       naive: '',
-      ratio: '',
+      ratio: b.heaviest ? (b.bytes <= BUNDLE_BUDGET_BYTES ? '<= 1 MiB' : '> 1 MiB') : '',
       note: b.initMs !== undefined ? `module init ${fmt(b.initMs, 0)} ms (fresh node, median of 3)` : '',
     });
     for (const input of b.heaviest ?? [])

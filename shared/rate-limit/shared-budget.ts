@@ -90,14 +90,22 @@ export function hubspotTokensPerWindow(tenSecondLimit: number, windowMs = 1_000,
   return Math.max(1, Math.min(paced, rollingSafe));
 }
 
+/** One formatter per zone: building an Intl.DateTimeFormat costs far more than formatting with it. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** `yyyy-mm-dd` of `ms` in `timeZone`. */
 export function dayKey(ms: number, timeZone = 'UTC'): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(ms));
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(new Date(ms));
 }
 
 const WINDOW_RETENTION_S = 3_600;

@@ -110,6 +110,7 @@ async function report(
     duplicates: 0,
     lost: 0,
     misrouted: 0,
+    rejected: 0,
     quarantinedMaybeSent: 0,
     quarantinedOther: 0,
     quarantinedWithLead: 0,

@@ -41,6 +41,8 @@ export const OpsEnvSchema = CredentialSourceSchema.extend({
   TABLE_NAME: optionalText,
   HUBSPOT_BASE_URL: z.url().default(HUBSPOT_DEFAULT_BASE_URL),
   TRIPLESEAT_BASE_URI: z.url().default(TRIPLESEAT_DEFAULT_BASE_URL),
+  /** Where an HTTP-destination venue's platform lives when not its configured URL (the sandbox). */
+  DESTINATION_BASE_URL: z.url().optional(),
   /** Unset: the endpoint follows the token (sk_live_ -> live host, others -> sandbox host). */
   WEBEX_API_URL: optionalText.pipe(z.url().optional()),
   AWS_ENDPOINT_URL_DYNAMODB: optionalText,

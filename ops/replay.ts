@@ -20,6 +20,7 @@ import { outcomeUpdate, type Outcome } from '../shared/sync/outcome';
 import type { TripleseatPort } from '../shared/sync/ports';
 import { RequestRunner, type RequestResult } from '../shared/sync/request-runner';
 import { resolveVenueSchema, type VenueSchema } from '../shared/sync/venue-schema';
+import { httpDestinationFor } from '../shared/destinations/venue-destination';
 import { OpsContext, OpsError } from './context';
 import type { HubSpotAdmin, HubSpotContactRecord } from './hubspot-admin';
 
@@ -93,31 +94,26 @@ export async function replayVenue(
   const venue = ctx.venue(venueId);
   const found = await ctx.credentials(venue);
   const hubspot = ctx.hubspotAdmin(OpsContext.hubspotToken(found));
-  const tripleseat = ctx.tripleseat(venue, found.credentials);
-  if (!tripleseat || !found.credentials.tripleseatPublicKey) {
-    throw new OpsError('replay creates leads: give the venue TRIPLESEAT_PUBLIC_KEY (or --secret-arn)');
-  }
+  const destination = replayDestination(ctx, venue, found.credentials);
   const store = ctx.store;
   const partition = keys.venue(venue.id);
   if (!(await store.acquireLease(partition, options.runId, REPLAY_LEASE_MS))) {
     throw new OpsError(`a poll of '${venue.id}' is running (it holds the lease); try again in a few minutes`);
   }
-  const destination: TripleseatPort = tripleseat.hasOauth
-    ? tripleseat
-    : { createLead: (lead) => tripleseat.createLead(lead) };
+  const canLookUp = destination.findLeadsByEmail !== undefined;
   const runner = new RequestRunner({
     store,
     destination,
     runId: options.runId,
     claimTtlMs: REPLAY_LEASE_MS,
     // One attempt: whatever fails again is quarantined again, never left where nobody looks.
-    decisions: { maxAttempts: 1, canLookUp: tripleseat.hasOauth },
+    decisions: { maxAttempts: 1, canLookUp },
     log: options.log ?? silentLog,
   });
-  const report: ReplayReport = { venueId: venue.id, hasOauth: tripleseat.hasOauth, items: [] };
+  const report: ReplayReport = { venueId: venue.id, hasOauth: canLookUp, items: [] };
   try {
     const schema = resolveVenueSchema(venue, await hubspot.listProperties());
-    const replay = new VenueReplay(ctx, venue, schema, hubspot, runner, options, tripleseat.hasOauth);
+    const replay = new VenueReplay(ctx, venue, schema, hubspot, runner, options, canLookUp);
     for (const record of await store.listQuarantine(keys.venueSource(venue.id))) {
       report.items.push(await replay.one(record));
       options.onRecord?.();
@@ -126,6 +122,35 @@ export async function replayVenue(
     await store.releaseLease(partition, options.runId);
   }
   return report;
+}
+
+/**
+ * The venue's own destination, built the way its poller builds it: its HTTP platform when the config
+ * names one, else its Tripleseat account (with the OAuth lookup when it has OAuth). Never another's.
+ */
+function replayDestination(
+  ctx: OpsContext,
+  venue: VenueConfig,
+  credentials: Awaited<ReturnType<OpsContext['credentials']>>['credentials'],
+): TripleseatPort {
+  if (venue.destination?.type === 'http') {
+    const http = httpDestinationFor(
+      {
+        VENUE_ID: venue.id,
+        FIELD_MAP: venue.fieldMap,
+        DESTINATION: venue.destination,
+        DESTINATION_BASE_URL: ctx.env.DESTINATION_BASE_URL,
+      },
+      credentials,
+      ctx.caller,
+    );
+    if (http) return http;
+  }
+  const tripleseat = ctx.tripleseat(venue, credentials);
+  if (!tripleseat || !credentials.tripleseatPublicKey) {
+    throw new OpsError('replay creates leads: give the venue TRIPLESEAT_PUBLIC_KEY (or --secret-arn)');
+  }
+  return tripleseat.hasOauth ? tripleseat : { createLead: (lead) => tripleseat.createLead(lead) };
 }
 
 class VenueReplay {

@@ -7,6 +7,7 @@ import { METRIC_NAMES, SERVICE_NAMES } from '../../shared/observability/metric-n
 import type { AuthError } from '../../shared/rate-limit/errors';
 import { LeadIndex } from '../../shared/reconciliation/lead-index';
 import { OAuthTokenStore } from '../../shared/reconciliation/oauth-tokens';
+import { RunHistory, runTriggerOf } from '../../shared/reconciliation/run-history';
 import { credentialsSource, requireCredential } from '../../shared/runtime/credentials';
 import { PollerEnvSchema, parseEnv } from '../../shared/runtime/env';
 import {
@@ -79,8 +80,49 @@ export function createHandler(
     };
   });
 
-  return async (_event, context) => {
+  const history = new RunHistory(runtime.dynamo, config.TABLE_NAME);
+  /** One run-history item per invocation (`venue-sync runs`); a failed write is logged, never fatal. */
+  const recordRun = (
+    run: { event: unknown; runId: string; startedAt: number },
+    status: string,
+    report?: PollReport,
+    error?: string,
+  ) =>
+    history
+      .record({
+        venueId: config.VENUE_ID,
+        runId: run.runId,
+        trigger: runTriggerOf(run.event, run.runId),
+        startedAt: run.startedAt,
+        durationMs: runtime.now() - run.startedAt,
+        status,
+        counts: {
+          flagged: report?.flagged ?? 0,
+          created: report?.created ?? 0,
+          rejected: report?.rejected ?? 0,
+          retried: report?.retried ?? 0,
+          quarantined: report?.quarantined ?? 0,
+        },
+        ...(error ? { error } : {}),
+      })
+      .catch((failure: unknown) => log.warn('run history not written', { error: String(failure) }));
+
+  return async (event, context) => {
     logInvocationContext(observability, context);
+    const run = { event, runId: context.awsRequestId, startedAt: runtime.now() };
+    try {
+      const report = await pollOnce(context);
+      await recordRun(run, report.status, report);
+      return report;
+    } catch (error) {
+      await recordRun(run, 'failed', undefined, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  };
+
+  async function pollOnce(
+    context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+  ): Promise<PollReport> {
     const built = await clients();
     const { hubspot } = built;
     const callsThisRun = apiCallsSince(runtime.caller);
@@ -148,7 +190,7 @@ export function createHandler(
       },
     );
     return report;
-  };
+  }
 }
 
 /** The deployed entry point (see onFirstInvocation). */

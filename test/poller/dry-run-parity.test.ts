@@ -28,7 +28,7 @@ const CONTACT_STATES = ['valid', 'no-last-name'] as const;
 const ANSWERS = ['accepted', 'rejected', 'turned-away', 'lost'] as const;
 const VENUES = [
   { venueId: 'venue-b', oauth: true },
-  { venueId: 'marina', oauth: false },
+  { venueId: 'venue-a', oauth: false },
 ] as const;
 
 type LedgerSeed = (typeof LEDGER_STATES)[number];
@@ -36,7 +36,7 @@ type Answer = (typeof ANSWERS)[number];
 
 let world: World;
 beforeAll(async () => {
-  world = await World.start({ timeScale: 50 });
+  world = await World.start({ timeScale: 50, venuesWithoutOauth: ['venue-a'] });
 });
 afterAll(async () => {
   await world.close();

@@ -34,7 +34,7 @@ describe('Construct: VenuePoller', () => {
         FunctionName: `VenueSync-${id}-poller`,
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
-        TracingConfig: { Mode: 'Active' },
+        TracingConfig: Match.absent(),
         Environment: { Variables: Match.objectLike({ VENUE_ID: id, NODE_OPTIONS: '--enable-source-maps' }) },
       });
       three.template.hasResourceProperties('AWS::Scheduler::Schedule', {

@@ -30,6 +30,7 @@ import {
   OpsError,
   type CredentialsFound,
 } from './context';
+import { checkDestination } from './destination-check';
 import { renderTable } from './io';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
@@ -220,6 +221,8 @@ async function checkVenue(
   }
 
   await checkTripleseatIfOwn(ctx, venue, input, found, rows);
+  // A venue on another platform: its destination's keys and a read-only lookup (ops/destination-check.ts).
+  rows.push(...(await checkDestination(venue, found.credentials, process.env['DESTINATION_BASE_URL'])));
 }
 
 async function checkTripleseatIfOwn(

@@ -8,18 +8,19 @@ import type { Observability } from '../shared/runtime/observability';
 import type { PollReport } from '../shared/sync/poll-venue';
 import { planVenue, type VenuePlan } from '../shared/sync/plan-venue';
 import { OpsContext, OpsError, type CredentialsFound } from './context';
+import { destinationBodies, renderDestinationBodies, type DestinationBodies } from './destination-check';
 import { formatTime, renderTable } from './io';
 
 export async function planRun(
   ctx: OpsContext,
   venueId: string,
   onProgress?: (done: number, total: number) => void,
-): Promise<VenuePlan> {
+): Promise<VenuePlan & DestinationBodies> {
   const venue = ctx.venue(venueId);
   // A dry run only reads; credentials that name no venue may read, another venue's may not.
   const found = await ctx.credentials(venue, 'read');
   const hubspot = ctx.hubspotContacts(OpsContext.hubspotToken(found));
-  return planVenue({
+  const plan = await planVenue({
     venue,
     hubspot,
     store: ctx.store,
@@ -34,6 +35,7 @@ export async function planRun(
       .map((other) => other.syncFlagLabel),
     options: { ...(onProgress ? { onProgress } : {}) },
   });
+  return { ...plan, ...destinationBodies(venue, plan) };
 }
 
 /**
@@ -69,6 +71,7 @@ export function pollerEnvFor(
     WRITEBACK_MAP: venue.writeBack ? JSON.stringify(venue.writeBack) : undefined,
     TRIPLESEAT_LEAD_FORM_ID: venue.tripleseatLeadFormId,
     TRIPLESEAT_LOCATION_ID: venue.tripleseatLocationId,
+    DESTINATION: venue.destination ? JSON.stringify(venue.destination) : undefined,
     TRIPLESEAT_BASE_URI: env.TRIPLESEAT_BASE_URI,
     TABLE_NAME: env.TABLE_NAME,
     HUBSPOT_BASE_URL: env.HUBSPOT_BASE_URL,
@@ -115,7 +118,7 @@ export async function runOnce(
   );
 }
 
-export function renderPlan(plan: VenuePlan): string {
+export function renderPlan(plan: VenuePlan & DestinationBodies): string {
   const lines = [`Dry run for venue '${plan.venueId}': nothing was written.`];
   lines.push(`  flagged in HubSpot: ${plan.backlog}`);
   if (plan.leaseHeldUntil !== undefined) {
@@ -137,6 +140,7 @@ export function renderPlan(plan: VenuePlan): string {
       ),
     );
   }
+  lines.push(...renderDestinationBodies(plan));
   lines.push('', `Rejections (${plan.rejections.length}):`);
   for (const rejection of plan.rejections) {
     lines.push(`  ${rejection.contactId}: ${rejection.reason}`);

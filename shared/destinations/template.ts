@@ -74,3 +74,23 @@ export function formatDate(value: string, format: string): string | undefined {
   if (year === undefined || month === undefined || day === undefined) return undefined;
   return format.replace('YYYY', year).replace('MM', month).replace('DD', day);
 }
+
+/**
+ * The body's shape for a lead that has `present` fields, each value shown as `<field>` (the dry run:
+ * what would be sent, without personal data). Constants are shown as they are.
+ */
+export function bodyShape(template: BodyTemplate, present: readonly string[]): unknown {
+  const fields = new Map<string, string>(present.map((name) => [name, `<${name}>`]));
+  const shapeOf = (node: BodyTemplate): JsonValue | undefined => {
+    if (Array.isArray(node)) return node.map(shapeOf).filter((item) => item !== undefined);
+    if ('$const' in node && !('$field' in node)) return node.$const as JsonValue;
+    if ('$field' in node && typeof node.$field === 'string') return fields.get(node.$field);
+    const out: { [key: string]: JsonValue } = {};
+    for (const [key, value] of Object.entries(node as Record<string, BodyTemplate>)) {
+      const shaped = shapeOf(value);
+      if (shaped !== undefined) out[key] = shaped;
+    }
+    return out;
+  };
+  return shapeOf(template) ?? null;
+}

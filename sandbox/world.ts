@@ -160,7 +160,7 @@ export class World {
     this.hubspot.setProperty(contactId, this.flagProperty(venueId), 'true');
   }
 
-  /** The poller's environment exactly as DESIGN.md section 3 defines it (credentials given directly). */
+  /** The poller's environment exactly as docs/design.md section 3 defines it (credentials given directly). */
   pollerEnv(venueId: string): Record<string, string> {
     const venue = this.venue(venueId);
     const keys = tripleseatKeys(venueId);

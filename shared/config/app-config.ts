@@ -42,7 +42,7 @@ export const VenueConfigSchema = z
     /** Label of the venue's HubSpot checkbox, e.g. "Tripleseat Sync - Venue A". */
     syncFlagLabel: z.string().min(1),
     fieldMap: FieldMapSchema,
-    /** Secrets Manager secret holding this venue's credentials (JSON, see DESIGN.md section 3). */
+    /** Secrets Manager secret holding this venue's credentials (JSON, see docs/design.md section 3). */
     secretName: z.string().min(1),
     tripleseatLocationId: z.string().min(1).optional(),
     tripleseatLeadFormId: z.string().min(1).optional(),

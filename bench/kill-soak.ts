@@ -1,7 +1,8 @@
 /**
  * `npm run soak`: a randomized SIGKILL soak of the venue poller. Real poller processes (the handler as
  * deployed, bundled) are killed at random moments — a random delay, or a random step boundary of a
- * random request — across a venue with the OAuth lookup (venue-b) and one without (marina). After the
+ * random request — across three kinds of venue: Tripleseat with the OAuth lookup (venue-b), Tripleseat
+ * without it (venue-a here), and the marina's HTTP platform (idempotency key + lookup). After the
  * kills, clean ticks run until the venues are drained. It then counts, per ticked contact: duplicate
  * leads, lost requests, leads in the wrong venue, and quarantined requests (which must all be ones
  * whose lead may exist). Exits non-zero if any count other than the quarantine is above zero.
@@ -15,7 +16,9 @@ import { buildChild, startChild } from '../test/poller/kill/spawn';
 
 const REMAINING_MS = 240_000;
 const STEPS = ['claimed', 'sending', 'lead-created', 'lead-recorded', 'flags-cleared'] as const;
-const VENUES = ['venue-b', 'marina'] as const;
+const VENUES = ['venue-b', 'venue-a', 'marina'] as const;
+/** The soak's Tripleseat venue without OAuth. */
+const NO_LOOKUP = 'venue-a';
 
 function argument(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -40,7 +43,10 @@ async function main(): Promise<number> {
   const seed = argument('seed', 7);
   const random = seeded(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-  const [world, bundle] = await Promise.all([World.start({ timeScale: 1 }), buildChild()]);
+  const [world, bundle] = await Promise.all([
+    World.start({ timeScale: 1, venuesWithoutOauth: [NO_LOOKUP] }),
+    buildChild(),
+  ]);
   const ticked: Array<{ contactId: string; venueId: string; email: string }> = [];
   let kills = 0;
   let rounds = 0;
@@ -106,6 +112,11 @@ async function report(
       });
     }
   }
+  /** Leads (or enquiries) a venue's destination holds for an email. */
+  const leadsAt = (venueId: string, email: string): number =>
+    venueId === 'marina'
+      ? world.marinaPlatform.enquiries().filter((enquiry) => enquiry.email === email).length
+      : world.tripleseat.leads(venueId).filter((lead) => lead.email_address === email).length;
   const counts = {
     duplicates: 0,
     lost: 0,
@@ -116,9 +127,9 @@ async function report(
     quarantinedWithLead: 0,
   };
   for (const { contactId, venueId, email } of ticked) {
-    const here = world.tripleseat.leads(venueId).filter((lead) => lead.email_address === email).length;
+    const here = leadsAt(venueId, email);
     const elsewhere = VENUES.filter((other) => other !== venueId)
-      .map((other) => world.tripleseat.leads(other).filter((lead) => lead.email_address === email).length)
+      .map((other) => leadsAt(other, email))
       .reduce((sum, n) => sum + n, 0);
     const entry = ledger.get(`${venueId}/${contactId}`);
     counts.duplicates += Math.max(0, here - 1);

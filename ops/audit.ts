@@ -1,7 +1,7 @@
 /**
- * `venue-sync audit`: compares what is deployed in the AWS account with what the stack declares, the
- * first-week audit of the original project made repeatable (it found four stale Lambda functions, two
- * orphan SQS FIFO queues and an orphan API Gateway resource, none connected to anything).
+ * `venue-sync audit`: compares what is deployed in the AWS account with what the stack declares, so
+ * strays left by hand-made or older deployments (stale Lambda functions, orphan SQS queues, orphan API
+ * Gateway resources, none connected to anything) are found the same way every time.
  *
  * Declared = CloudFormation's own record of the stack: every resource ListStackResources returns, by
  * physical id, so no naming rule is assumed. Deployed = every Lambda function, SQS queue, EventBridge

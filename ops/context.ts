@@ -1,6 +1,6 @@
 /**
  * The connection side of every `venue-sync` command: the same variables the handlers take
- * (DESIGN.md section 3: HUBSPOT_TOKEN, HUBSPOT_BASE_URL, TRIPLESEAT_*, WEBEX_*, TABLE_NAME,
+ * (docs/design.md section 3: HUBSPOT_TOKEN, HUBSPOT_BASE_URL, TRIPLESEAT_*, WEBEX_*, TABLE_NAME,
  * AWS_ENDPOINT_URL_DYNAMODB, SECRET_ARN), given as flags or environment, turned into the existing
  * adapters. Nothing here talks to an API until a command asks for a client.
  */

@@ -1,6 +1,6 @@
 /**
- * `venue-sync dedupe <venue>`: finds duplicate leads in the venue's Tripleseat (the original project's
- * contamination left many) through the OAuth lead search, and deletes them only on `--apply`.
+ * `venue-sync dedupe <venue>`: finds duplicate leads in the venue's Tripleseat (a duplicate can come from
+ * an earlier integration, or from a person re-entering an enquiry by hand) through the OAuth lead search, and deletes them only on `--apply`.
  *
  * A duplicate is a lead nobody asked for twice. The venue's ledger is the authority on what was asked:
  * every lead it records as the lead of a request (`leadId`) is a real enquiry, even when the same contact

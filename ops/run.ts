@@ -39,7 +39,7 @@ export async function planRun(
 }
 
 /**
- * The poller's environment (DESIGN.md section 3) for one venue, from the config and the CLI's settings.
+ * The poller's environment (docs/design.md section 3) for one venue, from the config and the CLI's settings.
  * The credentials are `found`, the ones `ctx.credentials(venue, 'write')` checked belong to this venue:
  * the secret they came from, or their values; never whatever else the environment holds.
  */

@@ -1,6 +1,6 @@
 /**
  * `venue-sync status [venue]` and `venue-sync status contact <id|email>`: what the reconciliation table
- * says (DESIGN.md section 4), so ops can answer "is it running?" and "what happened to contact X?"
+ * says (docs/design.md section 4), so ops can answer "is it running?" and "what happened to contact X?"
  * without reading logs. HubSpot is asked only for what the table cannot know (the backlog, an email's
  * contact id, the contact's current checkboxes), and only when credentials are given.
  */

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole product on one machine (DESIGN.md section 9). Argument parsing only; the
+ * `npm start`: the whole product on one machine (docs/design.md section 9). Argument parsing only; the
  * live run is sandbox/live.ts, the one-cycle run sandbox/once.ts.
  */
 import '../shared/runtime/local-node';

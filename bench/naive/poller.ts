@@ -1,5 +1,5 @@
 /**
- * NAIVE BASELINE venue poller: the original system's loop (shared/origin: "query HubSpot for contacts
+ * NAIVE BASELINE venue poller: the straightforward loop ("query HubSpot for contacts
  * where the sync flag is true, push them to Tripleseat, reset the flag"), written plainly with the
  * same HubSpot SDK (root `Client`) and fetch:
  *

@@ -1,6 +1,6 @@
 /**
  * Private-app bearer tokens: each token is one app with a set of scopes. Unknown or revoked tokens
- * get the 401 body, a missing scope the 403 MISSING_SCOPES body (api-facts §1.5).
+ * get the 401 body, a missing scope the 403 MISSING_SCOPES body (HubSpot's error-handling guide).
  */
 import { HubSpotApiError } from './errors';
 

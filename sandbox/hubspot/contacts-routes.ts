@@ -1,5 +1,5 @@
 /**
- * Contact object routes (api-facts §1.1, §1.2, §6): basic CRUD, search and the batch endpoints with
+ * Contact object routes (HubSpot's CRM contacts, search and batch API docs): basic CRUD, search and the batch endpoints with
  * their caps, duplicate checks and 207 partial failures.
  */
 import type { SimResponse } from '../sim-kit';

@@ -1,5 +1,5 @@
 /**
- * HubSpot's error body (api-facts §1.5): `{status:"error", message, correlationId, category, ...}`.
+ * HubSpot's error body (HubSpot's error-handling guide): `{status:"error", message, correlationId, category, ...}`.
  * Route handlers throw `HubSpotApiError`; the router turns it into a JSON response with the
  * simulator's deterministic correlation id.
  */

@@ -1,6 +1,6 @@
 /**
  * A HubSpot CRM v3 simulator (contacts, properties, token introspection) served over real HTTP on
- * loopback, following `api-facts/` §1, §2 and §6. Tests and the sandbox drive it through the real
+ * loopback, following HubSpot's public CRM v3 docs and the Node SDK's behaviour. Tests and the sandbox drive it through the real
  * `@hubspot/api-client`, and inspect or change its state in-process through the methods below.
  */
 import {

@@ -1,4 +1,4 @@
-/** Property and property-group routes (api-facts §1.3). */
+/** Property and property-group routes (HubSpot's properties API docs). */
 import type { SimResponse } from '../sim-kit';
 import { HubSpotApiError, validationError } from './errors';
 import { isObject, listParam, SCOPES, type Call, type Route, type RouteContext } from './http';

@@ -1,5 +1,5 @@
 /**
- * Contact property definitions (api-facts §1.3) and the write-side value rules (§6): the simulator
+ * Contact property definitions (HubSpot's properties API docs) and the write-side value rules HubSpot documents: the simulator
  * validates and normalises every written value the way HubSpot does before it reaches state.
  */
 import type { PropertyValueError } from './errors';

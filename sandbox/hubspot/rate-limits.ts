@@ -1,5 +1,5 @@
 /**
- * HubSpot's three request budgets on the simulator clock (api-facts §1.4): a per-app rolling
+ * HubSpot's three request budgets on the simulator clock (HubSpot's API usage guidelines): a per-app rolling
  * 10-second burst window, a per-portal 5/s search bucket that does not count toward the burst
  * window, and a daily budget shared by every call that resets at midnight (UTC here).
  */

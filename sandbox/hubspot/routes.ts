@@ -1,7 +1,7 @@
 /**
  * The HTTP surface: matches `METHOD path` to a handler, then applies auth, rate limits and scopes in
  * HubSpot's order (401 before 429 before 403) and turns thrown `HubSpotApiError`s into JSON bodies.
- * Every response, errors included, is JSON: the SDK throws a plain Error otherwise (api-facts §2).
+ * Every response, errors included, is JSON: the SDK throws a plain Error otherwise (seen in @hubspot/api-client).
  */
 import type { SimRequest, SimResponse } from '../sim-kit';
 import { requireScope, unauthenticated } from './auth';

@@ -1,5 +1,5 @@
 /**
- * `POST /crm/v3/objects/contacts/search` semantics (api-facts §1.1): ORed filter groups of ANDed
+ * `POST /crm/v3/objects/contacts/search` semantics (HubSpot's CRM search docs): ORed filter groups of ANDed
  * filters, one sort, offset paging capped at 10,000, and a lagging index (values as of now - lag).
  */
 import { validationError } from './errors';
@@ -289,7 +289,7 @@ export function matchesFilter(
     case 'NOT_HAS_PROPERTY':
       return stored === undefined;
     case 'NEQ':
-      // Assumed [U]: records without a value count as "not equal".
+      // Assumed, not documented by HubSpot: records without a value count as "not equal".
       return stored === undefined || !equals(definition, stored, value);
     case 'NOT_IN':
       return stored === undefined || !inList(definition, stored, filter.values ?? []);
@@ -326,7 +326,7 @@ export function matchesFilter(
 
 function inList(definition: PropertyDefinition | undefined, stored: string, values: string[]): boolean {
   // HubSpot indexes string values lowercased and does not lowercase IN values: "IN/NOT_IN on string
-  // properties need lowercase values" (api-facts §1.1), so an upper-case IN value never matches.
+  // properties need lowercase values" (HubSpot's CRM search docs), so an upper-case IN value never matches.
   if (kindOf(definition) === 'text') return values.includes(stored.toLowerCase());
   return values.some((wanted) => equals(definition, stored, wanted));
 }

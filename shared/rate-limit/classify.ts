@@ -105,7 +105,7 @@ function rateLimitWaitMs(headers: HeadersLike, details: VendorDetails, now: () =
       HUBSPOT_BURST_WINDOW_MS
     );
   }
-  // HubSpot search: "You have reached your secondly limit." (no policyName), or `SECONDLY` [U].
+  // HubSpot search: "You have reached your secondly limit." (no policyName), or `SECONDLY` (not documented; both accepted).
   return DEFAULT_RATE_LIMIT_WAIT_MS;
 }
 

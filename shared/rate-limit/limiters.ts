@@ -31,7 +31,7 @@ export interface LimiterOptions {
   tripleseatPerSecond?: number;
   /**
    * Webex cost budget per second before the first response's `X-Secondly-Call-Limit` tells the real
-   * one (per plan, [U]); conservative on purpose. @default 50
+   * one (per plan, not documented); conservative on purpose. @default 50
    */
   webexCostPerSecond?: number;
   /** API time runs this many times faster than wall time (default clock only). @default 1 */

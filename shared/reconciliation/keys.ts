@@ -1,4 +1,4 @@
-/** Key builders for the single-table layout of DESIGN.md section 4; the only place keys are spelled. */
+/** Key builders for the single-table layout of docs/design.md section 4; the only place keys are spelled. */
 export const keys = {
   venue: (venueId: string) => `VENUE#${venueId}`,
   ledger: (contactId: string, flagSetAt: string) => `LEAD#${contactId}#${flagSetAt}`,

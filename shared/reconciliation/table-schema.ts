@@ -1,6 +1,6 @@
 /**
  * The reconciliation table's key schema: the single source for the CDK stack, the sandbox and the
- * test helper, so local tables are created exactly like the deployed one (DESIGN.md section 4).
+ * test helper, so local tables are created exactly like the deployed one (docs/design.md section 4).
  */
 export const TABLE_KEYS = {
   partitionKey: 'pk',

@@ -1,5 +1,5 @@
 /**
- * The handlers' environment contract (DESIGN.md section 3), parsed with zod at cold start so a
+ * The handlers' environment contract (docs/design.md section 3), parsed with zod at cold start so a
  * misconfigured function fails with one message naming every bad variable.
  */
 import { z } from 'zod';

@@ -72,7 +72,7 @@ export function createRuntime(
     now,
     sleep,
   });
-  // Search has its own limit (5/s per account, api-facts 1.4), shared by every function of the portal
+  // Search has its own limit (5/s per account, HubSpot's API usage guidelines), shared by every function of the portal
   // too; its windows live under the same IAM-granted partition prefix (`BUDGET#hubspot#<portal>#search`).
   const sharedSearchBudget = new SharedBudget({
     client: dynamo,

@@ -3,7 +3,7 @@
  * contact that cannot become a valid lead is REJECTED with the returned reason, which is written back
  * to HubSpot for marketers, so reasons are short, human, name the field, and never echo personal data.
  *
- * Lead fields: Tripleseat lead form API (support article 205161948), see api-facts section 3.1.
+ * Lead fields: Tripleseat lead form API (support article 205161948).
  * https://support.tripleseat.com/hc/en-us/articles/205161948
  *
  * Decisions:

@@ -11,7 +11,7 @@
  * The URI is the one HubSpot called: `https://<host><rawPath>` plus `?<rawQueryString>` when there is a
  * query string. The docs say to decode URL-encoded characters in it (their table: %3A %2F %3F %40 %21 %24
  * %27 %28 %29 %2A %2C %3B); the official Node SDK just concatenates the URL as given. Which form HubSpot
- * itself signs is therefore not certain (api-facts 1.6), so we do what the docs say AND accept the URI as
+ * itself signs is therefore not certain (HubSpot's request-validation docs), so we do what the docs say AND accept the URI as
  * received: `signedUriCandidates()` lists both (and a fully percent-decoded form), and a request is valid
  * when its signature matches any of them. That widens nothing an attacker can use: every candidate is
  * still an HMAC under the app secret over the same method, body and timestamp.

@@ -2,7 +2,7 @@
  * `venue-sync audit`. No AWS account is reachable from this machine, so the AWS control plane is mocked
  * with aws-sdk-client-mock: CloudFormation answers with the synthesized stack's own resources (physical
  * names from the template, queue URLs as CloudFormation would generate them), and the account holds
- * those plus the original project's strays (four stale Lambda functions, two orphan FIFO queues, an
+ * those plus typical strays of a hand-grown account (four stale Lambda functions, two orphan FIFO queues, an
  * orphan API Gateway resource).
  */
 import {

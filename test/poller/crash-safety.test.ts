@@ -1,5 +1,5 @@
 /**
- * Crash injection at every step boundary of the poller (DESIGN.md section 5), each followed by a fresh
+ * Crash injection at every step boundary of the poller (docs/design.md section 5), each followed by a fresh
  * run: zero duplicate leads, zero lost requests. A crash is an exception thrown out of the engine at
  * that boundary; the dead run's claim stays until it expires, as it would after a real crash.
  */

@@ -1,6 +1,6 @@
 /**
  * Contract tests for the HubSpot simulator, driven through the real `@hubspot/api-client` 13.5 over
- * HTTP. They pin the behaviour in `api-facts/` §1, §2 and §6 so adapters built against the simulator
+ * HTTP. They pin the behaviour in HubSpot's CRM v3 docs and the Node SDK so adapters built against the simulator
  * meet the same status codes, bodies, headers, caps and limits as the real API.
  */
 import { Client } from '@hubspot/api-client';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HubSpotPropertiesResponseSchema, HubSpotPropertySchema } from '../../shared/schema/hubspot-property';
 
-/** Shaped like one entry of GET /crm/v3/properties/contacts (api-facts 1.3). */
+/** Shaped like one entry of GET /crm/v3/properties/contacts (HubSpot's properties API). */
 const checkbox = {
   updatedAt: '2025-01-02T10:00:00.000Z',
   createdAt: '2025-01-02T10:00:00.000Z',

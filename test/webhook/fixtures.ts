@@ -1,4 +1,4 @@
-/** HubSpot webhook events as HubSpot sends them (api-facts 1.6), for the webhook tests. */
+/** HubSpot webhook events as HubSpot sends them (HubSpot's webhooks docs), for the webhook tests. */
 export const VENUE_FLAGS = {
   'venue-a': { flagLabel: 'Tripleseat Sync - Venue A', functionName: 'venue-sync-poller-venue-a' },
   'venue-b': { flagLabel: 'Tripleseat Sync - Venue B', functionName: 'venue-sync-poller-venue-b' },

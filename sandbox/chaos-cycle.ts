@@ -107,7 +107,7 @@ export async function replayQuarantined(world: World): Promise<ReplayPhase> {
       if (!hasOauth) {
         // The person's check: search the venue's Tripleseat for each contact whose lead may exist.
         const leadEmails = new Set(
-          world.tripleseat.leads(venue.id).map((lead) => normEmail(lead.email_address)),
+          world.leadsAt(venue.id).map((lead) => normEmail(lead.email_address)),
         );
         const maybeSent = candidates.filter((candidate) => candidate.maybeSent);
         const withLead = maybeSent.filter((candidate) => {

@@ -33,7 +33,7 @@ export interface VenueSummary {
   expectedLeads: number;
   /** Leads in this venue's Tripleseat account. */
   leadsInAccount: number;
-  leads: Array<{ leadId: number; email: string; contact?: string }>;
+  leads: Array<{ leadId: number | string; email: string; contact?: string }>;
   runs: Array<{ trigger: string; status: string }>;
   created: number;
   rejected: number;
@@ -166,7 +166,7 @@ export function buildOnceSummary(input: SummaryInput): OnceSummary {
     const stats = runner.stats.venues.get(venue.id);
     const flaggedHere = contacts.filter((contact) => contact.flags.includes(venue.id));
     const expected = flaggedHere.filter((contact) => 'lead' in contact.expect);
-    const leads = world.tripleseat.leads(venue.id);
+    const leads = world.leadsAt(venue.id);
     const rejections = input.chaos
       ? input.chaos.rejections.filter((rejection) => rejection.venueId === venue.id)
       : (stats?.reports.flatMap((report) => report.rejections) ?? []);

@@ -150,6 +150,14 @@ export class World {
     return venue;
   }
 
+  /** The leads at a venue's own destination: its Tripleseat account, or its platform for an http venue. */
+  leadsAt(venueId: string): Array<{ id: string | number; email_address: string }> {
+    if (this.venue(venueId).destination?.type !== 'http') return this.tripleseat.leads(venueId);
+    return this.marinaPlatform
+      .enquiries()
+      .map((enquiry) => ({ id: enquiry.id, email_address: enquiry.email }));
+  }
+
   /** The internal name of a venue's checkbox (as `venue-sync setup` creates it). */
   flagProperty(venueId: string): string {
     return snakeCaseLabel(this.venue(venueId).syncFlagLabel);

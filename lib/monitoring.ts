@@ -9,6 +9,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC_NAMES, METRICS_NAMESPACE } from '../shared/observability/metric-names';
+import { LEAD_OUTCOME_METRIC_NAMES } from '../shared/observability/lead-outcome-metric-names';
 
 export interface AlarmTopicProps {
   /** E-mail addresses subscribed to every alarm. @default - none (subscribe later) */
@@ -298,6 +299,14 @@ export class VenueAlarms extends Construct {
   }
 }
 
+/** What a venue's lead-outcome functions expose to the dashboard (lib/tripleseat-webhook.ts). */
+export interface MonitoredLeadOutcomes {
+  /** The receiver; its log group holds the "lead outcome written back" lines (with `lostReason`). */
+  readonly fn: lambda.IFunction & { readonly logGroup: { readonly logGroupName: string } };
+  /** The exact dimensions each of the two functions publishes with. */
+  metricDimensions(service: 'tripleseatWebhook' | 'leadReconcile'): Record<string, string>;
+}
+
 export interface OperationsDashboardProps {
   /** @default - generated */
   readonly dashboardName?: string;
@@ -384,6 +393,77 @@ export class OperationsDashboard extends Construct {
           custom(METRIC_NAMES.apiCallsWebex, 'Webex'),
         ],
         right: [custom(METRIC_NAMES.rateLimitedAnswers, '429s')],
+      }),
+    );
+  }
+
+  /**
+   * A venue's lead-outcome row: leads sent and what became of them (converted, booked, turned down, lost),
+   * the lost reasons, and the medians from tick to lead and from lead to booking. A stage counts once per
+   * lead, whether the webhook or the nightly reconcile brought it, so the two functions' counts are added.
+   */
+  addLeadOutcomesRow(poller: MonitoredSync, outcomes: MonitoredLeadOutcomes): void {
+    const period = Duration.hours(1);
+    const metric = (dimensionsMap: Record<string, string>, metricName: string, statistic: string) =>
+      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap, statistic, period });
+    const webhook = outcomes.metricDimensions('tripleseatWebhook');
+    const reconcile = outcomes.metricDimensions('leadReconcile');
+    // Metric ids must be unique within a graph: one pair per stage (`w0`/`r0`, `w1`/`r1`, ...).
+    let pairs = 0;
+    const bothFunctions = (metricName: string, label: string) => {
+      const n = pairs++;
+      return new cloudwatch.MathExpression({
+        expression: `FILL(w${n}, 0) + FILL(r${n}, 0)`,
+        usingMetrics: {
+          [`w${n}`]: metric(webhook, metricName, 'Sum'),
+          [`r${n}`]: metric(reconcile, metricName, 'Sum'),
+        },
+        period,
+        label,
+      });
+    };
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({ markdown: `### ${poller.label}: lead outcomes`, width: 24, height: 1 }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Leads sent and what became of them',
+        width: 10,
+        left: [
+          metric(poller.metricDimensions, METRIC_NAMES.recordsSynced, 'Sum').with({ label: 'sent' }),
+          bothFunctions(LEAD_OUTCOME_METRIC_NAMES.leadsConverted, 'converted'),
+          bothFunctions(LEAD_OUTCOME_METRIC_NAMES.leadsBooked, 'booked'),
+          bothFunctions(LEAD_OUTCOME_METRIC_NAMES.leadsTurnedDown, 'turned down'),
+          bothFunctions(LEAD_OUTCOME_METRIC_NAMES.leadsLost, 'lost'),
+        ],
+      }),
+      new cloudwatch.LogQueryWidget({
+        title: 'Lost leads by reason',
+        width: 6,
+        logGroupNames: [outcomes.fn.logGroup.logGroupName],
+        view: cloudwatch.LogQueryVisualizationType.TABLE,
+        queryLines: [
+          "filter message = 'lead outcome written back' and stage = 'lost'",
+          'stats count(*) as leads by lostReason',
+          'sort leads desc',
+        ],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Median tick to lead / lead to booking (s)',
+        width: 8,
+        left: [
+          metric(poller.metricDimensions, METRIC_NAMES.tickToLeadSeconds, 'p50').with({
+            label: 'tick to lead p50',
+          }),
+        ],
+        right: [
+          metric(webhook, LEAD_OUTCOME_METRIC_NAMES.leadToBookingSeconds, 'p50').with({
+            label: 'lead to booking p50 (webhook)',
+          }),
+          metric(reconcile, LEAD_OUTCOME_METRIC_NAMES.leadToBookingSeconds, 'p50').with({
+            label: 'lead to booking p50 (reconcile)',
+          }),
+        ],
       }),
     );
   }

@@ -5,6 +5,7 @@ import { type AppConfig, ConfigError, validateAppConfig } from '../shared/config
 import { HubSpotWebhook } from './hubspot-webhook';
 import { AlarmTopic, OperationsDashboard } from './monitoring';
 import { ReconciliationTable } from './reconciliation-table';
+import { isTripleseatVenue, TripleseatWebhook } from './tripleseat-webhook';
 import { VenuePoller } from './venue-poller';
 import { WebexSync } from './webex-sync';
 
@@ -23,14 +24,17 @@ export interface VenueSyncStackProps extends StackProps {
 }
 
 /**
- * venue-sync: one isolated poller per venue, the Webex sync, the HubSpot webhook receiver, the shared
- * reconciliation table, alarms and one dashboard. Adding a venue is a config entry, not code.
+ * venue-sync: one isolated poller per venue, the Webex sync, the HubSpot webhook receiver, one Tripleseat
+ * webhook receiver per Tripleseat venue (lead outcomes), the shared reconciliation table, alarms and one
+ * dashboard. Adding a venue is a config entry, not code.
  */
 export class VenueSyncStack extends Stack {
   readonly table: ReconciliationTable;
   readonly pollers: readonly VenuePoller[];
   readonly webex?: WebexSync;
   readonly webhook?: HubSpotWebhook;
+  /** One Tripleseat webhook receiver (and nightly reconcile) per venue on Tripleseat. */
+  readonly tripleseatWebhooks: readonly TripleseatWebhook[];
 
   constructor(scope: Construct, id: string, props: VenueSyncStackProps) {
     super(scope, id, props);
@@ -76,9 +80,25 @@ export class VenueSyncStack extends Stack {
           ...hubspotLimits,
         }),
     );
+    // Lead outcomes come back from Tripleseat only: a venue on another platform gets no receiver.
+    this.tripleseatWebhooks = config.venues.flatMap((venue, i) =>
+      isTripleseatVenue(venue)
+        ? [
+            new TripleseatWebhook(this, `TripleseatWebhook-${venue.id}`, {
+              venue,
+              table: this.table,
+              secret: this.pollers[i]!.sync.secret,
+              alarmActions: alarms.actions,
+              ...hubspotLimits,
+            }),
+          ]
+        : [],
+    );
     for (const poller of this.pollers) {
       dashboard.addSyncRow(poller.sync);
       dashboard.addVenueLatencyRow(poller.sync);
+      const receiver = this.tripleseatWebhooks.find((w) => w.venueId === poller.venueId);
+      if (receiver) dashboard.addLeadOutcomesRow(poller.sync, receiver);
     }
 
     if (config.webex) {

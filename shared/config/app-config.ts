@@ -59,6 +59,10 @@ export const VenueConfigSchema = z
     enabled: z.boolean().optional(),
     /** Where leads go: { type: 'tripleseat' } (the default) or another platform's HTTP API (docs/adding-a-venue-on-another-platform.md). */
     destination: DestinationConfigSchema.optional(),
+    /** Tripleseat site id: lets `doctor` read the venue's webhook endpoints (docs/lead-outcomes.md). */
+    tripleseatSiteId: z.string().min(1).optional(),
+    /** UTC hour of the nightly lead reconcile; set it only for a venue with Tripleseat OAuth. @default - none */
+    leadReconcileHour: z.number().int().min(0).max(23).optional(),
   })
   .strict();
 export type VenueConfig = z.infer<typeof VenueConfigSchema>;

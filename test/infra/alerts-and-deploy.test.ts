@@ -202,6 +202,8 @@ describe('Stack outputs', () => {
         'VenueBPollerSecretName',
         'MarinaPollerFunctionName',
         'MarinaPollerSecretName',
+        'VenueATripleseatWebhookUrl', // lead outcomes: only venues on Tripleseat (not the marina)
+        'VenueBTripleseatWebhookUrl',
         'WebexSyncFunctionName',
         'WebexSyncSecretName',
         'HubSpotWebhookUrl',

@@ -126,8 +126,11 @@ describe('Monitoring', () => {
     // Assess
     for (const venue of appConfig.venues) {
       expect(described).toContain(`${venue.displayName}: Lambda function`);
+      // A venue on another platform names its platform's keys instead of Tripleseat's.
       expect(described).toContain(
-        `${venue.displayName}: fill this secret with JSON {hubspotToken, tripleseatPublicKey, tripleseatOauthToken?}`,
+        venue.destination?.type === 'http'
+          ? `${venue.displayName}: fill this secret with JSON {hubspotToken, destination.marinaApiKey?}`
+          : `${venue.displayName}: fill this secret with JSON {hubspotToken, tripleseatPublicKey, tripleseatOauthToken?}`,
       );
     }
     expect(Object.keys(outputs)).toEqual(

@@ -27,7 +27,9 @@ describe('Construct: VenuePoller', () => {
 
     // Assess
     expect(pollers.map((poller) => poller.venueId)).toEqual(venueIds);
-    three.template.resourceCountIs('AWS::Lambda::Function', venueIds.length + 2); // + webex + webhook
+    const tripleseatVenues = appConfig.venues.filter((v) => v.destination?.type !== 'http').length;
+    // + a Tripleseat webhook receiver per Tripleseat venue, + webex + HubSpot webhook
+    three.template.resourceCountIs('AWS::Lambda::Function', venueIds.length + tripleseatVenues + 2);
     three.template.resourceCountIs('AWS::Scheduler::Schedule', venueIds.length + 1); // + webex
     for (const id of venueIds) {
       three.template.hasResourceProperties('AWS::Lambda::Function', {
@@ -85,6 +87,7 @@ describe('Construct: VenuePoller', () => {
     const before = new Set(Object.keys(three.json.Resources));
     const after = new Set(Object.keys(four.json.Resources));
     const newVenue = four.stack.pollers.find((p) => p.venueId === FOURTH_VENUE.id)!;
+    const newReceiver = four.stack.tripleseatWebhooks.find((w) => w.venueId === FOURTH_VENUE.id)!;
     const webhookInvokePolicy = logicalIdsUnder(
       four.stack.webhook!.node.findChild(`Invoke-${FOURTH_VENUE.id}`),
     );
@@ -100,7 +103,9 @@ describe('Construct: VenuePoller', () => {
 
     // Assess
     expect(removed).toEqual([]);
-    expect(new Set(added)).toEqual(new Set([...logicalIdsUnder(newVenue), ...webhookInvokePolicy]));
+    expect(new Set(added)).toEqual(
+      new Set([...logicalIdsUnder(newVenue), ...webhookInvokePolicy, ...logicalIdsUnder(newReceiver)]),
+    );
     expect(addedTypes).toEqual(
       [
         'AWS::CloudWatch::Alarm',
@@ -127,6 +132,16 @@ describe('Construct: VenuePoller', () => {
         'AWS::SQS::QueuePolicy',
         'AWS::Scheduler::Schedule',
         'AWS::SecretsManager::Secret',
+        // its Tripleseat webhook receiver (test/infra/tripleseat-webhook.test.ts)
+        'AWS::CloudWatch::Alarm', // receiver errors
+        'AWS::CloudWatch::Alarm', // receiver throttles
+        'AWS::IAM::Policy',
+        'AWS::IAM::Role',
+        'AWS::Lambda::Function',
+        'AWS::Lambda::Permission', // public Function URL
+        'AWS::Lambda::Permission', // invoke via the Function URL only
+        'AWS::Lambda::Url',
+        'AWS::Logs::LogGroup',
       ].sort(),
     );
     expect(changed.map((id) => four.json.Resources[id]!.Type).sort()).toEqual([

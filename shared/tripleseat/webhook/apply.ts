@@ -182,6 +182,8 @@ export class LeadOutcomeApplier {
       contactId: decision.contactId,
       trigger: delivery.trigger,
       stage: decision.next.stage,
+      // The dashboard's "lost leads by reason" reads this field.
+      ...(decision.next.lostReason ? { lostReason: decision.next.lostReason } : {}),
     });
     return {
       kind: 'applied',

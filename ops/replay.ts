@@ -113,7 +113,7 @@ export async function replayVenue(
   const report: ReplayReport = { venueId: venue.id, hasOauth: canLookUp, items: [] };
   try {
     const schema = resolveVenueSchema(venue, await hubspot.listProperties());
-    const replay = new VenueReplay(ctx, venue, schema, hubspot, runner, options, canLookUp);
+    const replay = new VenueReplay(ctx, venue, schema, hubspot, runner, options, canLookUp, destination.name);
     for (const record of await store.listQuarantine(keys.venueSource(venue.id))) {
       report.items.push(await replay.one(record));
       options.onRecord?.();
@@ -162,6 +162,7 @@ class VenueReplay {
     private readonly runner: RequestRunner,
     private readonly options: ReplayOptions,
     private readonly canLookUp: boolean,
+    private readonly destinationName: string | undefined,
   ) {}
 
   async one(record: QuarantineRecord): Promise<ReplayItem> {
@@ -281,7 +282,7 @@ class VenueReplay {
     contact: HubSpotContactRecord,
     outcome: Outcome,
   ): Promise<string | undefined> {
-    const update = outcomeUpdate(this.schema, key.contactId, outcome, this.ctx.now());
+    const update = outcomeUpdate(this.schema, key.contactId, outcome, this.ctx.now(), this.destinationName);
     if (contact.properties[this.schema.flag.name] === 'true') delete update.properties[this.schema.flag.name];
     if (Object.keys(update.properties).length === 0) return undefined;
     const { failed } = await this.hubspot.updateContacts([update]);

@@ -25,11 +25,16 @@ export async function planRun(
     hubspot,
     store: ctx.store,
     now: ctx.now,
-    // The same rule the poller's Tripleseat client follows: a static token or an OAuth 2.0 client.
-    hasOauth: Boolean(
-      found.credentials.tripleseatOauthToken ||
-      (found.credentials.tripleseatClientId && found.credentials.tripleseatClientSecret),
-    ),
+    // The same rule the poller follows: an HTTP destination looks up when its config has a lookup; a
+    // Tripleseat venue when it has a static OAuth token or an OAuth 2.0 client.
+    hasOauth:
+      venue.destination?.type === 'http'
+        ? venue.destination.lookup !== undefined
+        : Boolean(
+            found.credentials.tripleseatOauthToken ||
+            (found.credentials.tripleseatClientId && found.credentials.tripleseatClientSecret),
+          ),
+    ...(venue.destination?.type === 'http' ? { destinationName: venue.destination.name } : {}),
     otherVenueFlagLabels: ctx.config.venues
       .filter((other) => other.id !== venue.id)
       .map((other) => other.syncFlagLabel),

@@ -26,6 +26,8 @@ export interface PlanVenueDeps {
   now: () => number;
   /** Whether the venue's destination can look a lead up (Tripleseat OAuth): decides lookups vs quarantine. */
   hasOauth: boolean;
+  /** The venue's booking system as its status text names it. @default Tripleseat */
+  destinationName?: string;
   /** The other venues' checkbox labels (the poller refuses a flag property one of them names). */
   otherVenueFlagLabels?: readonly string[];
   options?: { pageSize?: number; maxAttempts?: number; onProgress?: (done: number, total: number) => void };
@@ -156,7 +158,7 @@ export async function planVenue(deps: PlanVenueDeps): Promise<VenuePlan> {
           });
           plan.flagsToClear.push({
             contactId: contact.id,
-            statusText: statusText({ kind: 'sent', leadId: undefined }),
+            statusText: statusText({ kind: 'sent', leadId: undefined }, deps.destinationName),
           });
           break;
         case 'reject':
@@ -186,7 +188,12 @@ export async function planVenue(deps: PlanVenueDeps): Promise<VenuePlan> {
           break;
       }
       const outcome = outcomeOf(step);
-      if (outcome) plan.flagsToClear.push({ contactId: contact.id, statusText: statusText(outcome) });
+      if (outcome) {
+        plan.flagsToClear.push({
+          contactId: contact.id,
+          statusText: statusText(outcome, deps.destinationName),
+        });
+      }
     }
     done += contacts.length;
     deps.options?.onProgress?.(done, plan.backlog);

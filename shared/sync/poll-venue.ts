@@ -385,7 +385,7 @@ class VenueRun {
   }
 
   private update(contactId: string, outcome: Outcome): ContactUpdate {
-    return outcomeUpdate(this.schema, contactId, outcome, this.deps.now());
+    return outcomeUpdate(this.schema, contactId, outcome, this.deps.now(), this.deps.tripleseat.name);
   }
 
   private timeIsShort(): boolean {

@@ -117,6 +117,7 @@ async function report(
     venueId === 'marina'
       ? world.marinaPlatform.enquiries().filter((enquiry) => enquiry.email === email).length
       : world.tripleseat.leads(venueId).filter((lead) => lead.email_address === email).length;
+  const quarantinedAt = new Map<string, number>();
   const counts = {
     duplicates: 0,
     lost: 0,
@@ -135,6 +136,7 @@ async function report(
     counts.duplicates += Math.max(0, here - 1);
     counts.misrouted += elsewhere;
     if (entry?.state === 'QUARANTINED') {
+      quarantinedAt.set(venueId, (quarantinedAt.get(venueId) ?? 0) + 1);
       if (entry.maybeSent) counts.quarantinedMaybeSent += 1;
       else counts.quarantinedOther += 1;
       if (here > 0) counts.quarantinedWithLead += 1;
@@ -150,7 +152,8 @@ async function report(
     `  duplicates ${counts.duplicates}, lost ${counts.lost}, misrouted ${counts.misrouted}, rejected ${counts.rejected}`,
     `  quarantined ${counts.quarantinedMaybeSent + counts.quarantinedOther} ` +
       `(a lead may exist: ${counts.quarantinedMaybeSent}, of which the lead does exist: ${counts.quarantinedWithLead}; ` +
-      `other: ${counts.quarantinedOther})`,
+      `other: ${counts.quarantinedOther}); by venue: ` +
+      VENUES.map((venueId) => `${venueId} ${quarantinedAt.get(venueId) ?? 0}`).join(', '),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   const ok =

@@ -29,7 +29,16 @@ export const appConfig: AppConfigInput = {
         status: 'Tripleseat Status - Venue A',
         leadId: 'Tripleseat Lead ID - Venue A',
         syncedAt: 'Tripleseat Synced At - Venue A',
+        // What became of the lead, from Tripleseat's webhooks (docs/lead-outcomes.md).
+        outcome: 'Tripleseat Outcome - Venue A',
+        eventDate: 'Tripleseat Event Date - Venue A',
+        lostReason: 'Tripleseat Lost Reason - Venue A',
+        bookingLink: 'Tripleseat Booking Link - Venue A',
+        outcomeUpdatedAt: 'Tripleseat Outcome Updated - Venue A',
       },
+      // With its Tripleseat site id, `venue-sync doctor venue-a` also reads the registered webhook endpoint;
+      // with OAuth access, a nightly reconcile catches up missed deliveries:
+      // tripleseatSiteId: '<site id>', leadReconcileHour: 3,
     },
     {
       id: 'venue-b',

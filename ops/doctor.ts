@@ -31,6 +31,7 @@ import {
   type CredentialsFound,
 } from './context';
 import { checkDestination } from './destination-check';
+import { checkLeadOutcomes } from './lead-outcomes-check';
 import { renderTable } from './io';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
@@ -245,6 +246,8 @@ async function checkTripleseatIfOwn(
     return;
   }
   await checkTripleseat(ctx, venue, found, rows);
+  // Lead outcomes back from Tripleseat: the webhook secret and the registered endpoint (ops/lead-outcomes-check.ts).
+  rows.push(...(await checkLeadOutcomes(ctx, venue, found.credentials)));
 }
 
 async function checkHubSpotToken(ctx: OpsContext, token: string): Promise<CheckRow> {

@@ -18,6 +18,7 @@ import { DedupeRecordSchema } from '../shared/reconciliation/ops-records';
 import { matchLabel, matchVenueFlag, type HubSpotProperty } from '../shared/schema';
 import { OpsContext, OpsError } from './context';
 import { isoTime, renderTable } from './io';
+import { leadOutcomeStatus, renderLeadOutcomes, type LeadOutcomeStatus } from './lead-outcomes-status';
 
 /** Every time in these reports is ISO 8601 (the table keeps epoch ms; --json never shows them). */
 type IsoTime = string;
@@ -40,6 +41,8 @@ export interface VenueStatus {
   ledger: Record<LedgerState, number>;
   recentRejections: Array<{ contactId: string; flagSetAt: string; reason: string; at: IsoTime }>;
   quarantine: Array<{ key: string; reason: string; at: IsoTime }>;
+  /** What became of the leads sent (Tripleseat venues only; ops/lead-outcomes-status.ts). */
+  leadOutcomes?: LeadOutcomeStatus;
 }
 
 export interface StatusReport {
@@ -138,6 +141,7 @@ async function oneVenue(
   const lastLead = latest(ledger.filter((entry) => entry.state === 'DONE' || entry.state === 'LEAD_CREATED'));
   if (lastActivity !== undefined) status.lastActivityAt = isoTime(lastActivity);
   if (lastLead !== undefined) status.lastLeadAt = isoTime(lastLead);
+  if (venue.destination?.type !== 'http') status.leadOutcomes = await leadOutcomeStatus(ctx, venue.id);
 
   if (token && properties) {
     const flag = matchVenueFlag(venue.syncFlagLabel, properties);
@@ -357,6 +361,7 @@ export function renderStatus(report: StatusReport): string {
       for (const r of venue.recentRejections)
         lines.push(`    ${shown(r.at)}  contact ${r.contactId}: ${r.reason}`);
     }
+    if (venue.leadOutcomes) lines.push(...renderLeadOutcomes(venue.leadOutcomes));
     lines.push('');
   }
   if (report.webexQuarantine) {

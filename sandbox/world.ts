@@ -4,13 +4,16 @@
  * integration tests and the bench all build on it, so they exercise the same wiring as AWS.
  */
 import { randomUUID } from 'node:crypto';
+import { createHandler as createTripleseatReceiver } from '../lambdas/tripleseat-webhook/handler';
 import { validateAppConfig, type AppConfig, type VenueConfig } from '../shared/config/app-config';
+import type { Observability } from '../shared/runtime/observability';
 import { snakeCaseLabel } from '../shared/schema';
 import { VENUE_SYNC_GROUP, venuePropertySpecs } from '../shared/setup/venue-properties';
 import { appConfig as demoConfig } from '../bin/venues';
 import { DEFAULT_HUBSPOT_TOKEN, HubSpotSimulator, type HubSpotSimulatorOptions } from './hubspot';
 import { startLocalDynamo, type LocalDynamo } from './local-dynamo';
 import { MarinaPlatformSimulator } from './marina-platform';
+import { serveFunctionUrl, type RunningFunctionUrl } from './function-url';
 import { SimClock } from './sim-kit';
 import { TripleseatSimulator, type TripleseatSimulatorOptions } from './tripleseat';
 import { WebexSimulator, type WebexSimulatorOptions } from './webex';
@@ -31,6 +34,12 @@ export interface WorldOptions {
    * docs/vendor-assumptions.md). Explicit simulator options still win. @default false
    */
   odd?: boolean;
+  /**
+   * Serve each Tripleseat venue's real webhook receiver on a local Function URL and register it as the
+   * venue's endpoint, so a lead's conversion or booking reaches the contact (startLeadOutcomeReceivers).
+   * @default false
+   */
+  leadOutcomes?: boolean;
 }
 
 /** What `odd: true` changes, for the sandbox's banner and `npm start -- --odd`'s help. */
@@ -67,6 +76,15 @@ export const destinationSecrets = (venueId: string) => ({
   marinaApiKey: `mp-key-${venueId}`,
 });
 
+/** The secret Tripleseat signs a venue's webhook deliveries with (its secret's `tripleseatWebhookSecret`). */
+export const tripleseatWebhookSecret = (venueId: string) => `whsec-${venueId}`;
+
+/** Drops every log line and metric (a receiver started without the caller's sink). */
+const QUIET: Observability = {
+  log: { info: () => {}, warn: () => {}, error: () => {} },
+  metrics: { publish: () => {} },
+};
+
 export const tripleseatKeys = (venueId: string) => ({
   publicKey: `ts-pk-${venueId}`,
   oauthToken: `ts-oauth-${venueId}`,
@@ -76,6 +94,9 @@ export const tripleseatKeys = (venueId: string) => ({
 });
 
 export class World {
+  /** The venues' local Tripleseat webhook receivers, by venue id (startLeadOutcomeReceivers). */
+  readonly receivers = new Map<string, RunningFunctionUrl>();
+
   private constructor(
     readonly clock: SimClock,
     readonly config: AppConfig,
@@ -141,7 +162,39 @@ export class World {
       marinaPlatform,
     );
     world.seedVenueProperties();
+    if (options.leadOutcomes) await world.startLeadOutcomeReceivers();
     return world;
+  }
+
+  /**
+   * Serves each Tripleseat venue's real receiver (lambdas/tripleseat-webhook) on a local Function URL and
+   * registers it as the venue's endpoint in the simulator, as an admin does in Settings > Webhooks after a
+   * deploy. A venue on another platform gets none. Idempotent per venue.
+   */
+  async startLeadOutcomeReceivers(observability: Observability = QUIET): Promise<void> {
+    for (const venue of this.config.venues) {
+      if (venue.destination?.type === 'http' || this.receivers.has(venue.id)) continue;
+      const handler = createTripleseatReceiver(this.leadOutcomeEnv(venue.id), {
+        observability,
+        now: () => this.clock.now(),
+      });
+      const receiver = await serveFunctionUrl(handler);
+      this.receivers.set(venue.id, receiver);
+      this.tripleseat.webhooks.register(venue.id, receiver.url, tripleseatWebhookSecret(venue.id));
+    }
+  }
+
+  /** The receiver's (and the nightly reconcile's) environment for a venue, credentials given directly. */
+  leadOutcomeEnv(venueId: string): Record<string, string> {
+    const venue = this.venue(venueId);
+    return {
+      ...this.commonEnv(),
+      VENUE_ID: venue.id,
+      ...(venue.writeBack ? { WRITEBACK_MAP: JSON.stringify(venue.writeBack) } : {}),
+      TRIPLESEAT_BASE_URI: this.tripleseat.url,
+      TRIPLESEAT_WEBHOOK_SECRET: tripleseatWebhookSecret(venueId),
+      ...this.tripleseatOauthEnv(venueId),
+    };
   }
 
   venue(venueId: string): VenueConfig {
@@ -192,7 +245,8 @@ export class World {
             DESTINATION_BASE_URL: this.marinaPlatform.url,
             DESTINATION_SECRETS: JSON.stringify(destinationSecrets(venueId)),
           }
-        : {}),
+        : // The venue's secret also holds its webhook signing secret (`venue-sync doctor` checks it).
+          { TRIPLESEAT_WEBHOOK_SECRET: tripleseatWebhookSecret(venueId) }),
     };
   }
 
@@ -239,6 +293,7 @@ export class World {
   }
 
   async close(): Promise<void> {
+    await Promise.all([...this.receivers.values()].map((receiver) => receiver.close()));
     await Promise.all([
       this.hubspot.close(),
       this.tripleseat.close(),

@@ -52,6 +52,7 @@ function credentialsFromEnv(source: CredentialSource): Credentials {
     tripleseatRefreshToken: source.TRIPLESEAT_REFRESH_TOKEN,
     webexToken: source.WEBEX_TOKEN,
     hubspotAppSecret: source.HUBSPOT_APP_SECRET,
+    tripleseatWebhookSecret: source.TRIPLESEAT_WEBHOOK_SECRET,
     destination: source.DESTINATION_SECRETS,
   };
 }

@@ -40,6 +40,8 @@ export const CredentialSourceSchema = z.object({
   TRIPLESEAT_REFRESH_TOKEN: optionalText,
   WEBEX_TOKEN: optionalText,
   HUBSPOT_APP_SECRET: optionalText,
+  /** Locally: the venue's Tripleseat webhook signing secret (deployed: `tripleseatWebhookSecret`). */
+  TRIPLESEAT_WEBHOOK_SECRET: optionalText,
   /** Locally: the `destination` object of the venue's secret (JSON), for a non-Tripleseat destination. */
   DESTINATION_SECRETS: jsonOf(z.record(z.string(), z.string())).optional(),
 });
@@ -108,8 +110,6 @@ export const LeadOutcomeEnvSchema = CommonEnvSchema.extend({
   VENUE_ID: z.string().min(1),
   WRITEBACK_MAP: jsonOf(WritebackMapSchema).optional(),
   TRIPLESEAT_BASE_URI: z.url().default('https://api.tripleseat.com'),
-  /** Locally only; deployed, the venue's secret holds `tripleseatWebhookSecret`. */
-  TRIPLESEAT_WEBHOOK_SECRET: optionalText,
   /** Reconcile: how far back its first run looks, hours. @default 48 */
   LEAD_RECONCILE_FIRST_LOOKBACK_HOURS: z.coerce.number().positive().default(48),
 });

@@ -24,6 +24,11 @@ export const VENUE_SECRET_FIELDS: ReadonlyArray<{ key: SecretKey; required: bool
   { key: 'tripleseatClientId', required: false, what: 'Tripleseat OAuth client id (token refresh)' },
   { key: 'tripleseatClientSecret', required: false, what: 'Tripleseat OAuth client secret (token refresh)' },
   { key: 'tripleseatRefreshToken', required: false, what: 'Tripleseat OAuth refresh token' },
+  {
+    key: 'tripleseatWebhookSecret',
+    required: false,
+    what: 'Tripleseat webhook signing secret (lead outcomes)',
+  },
 ];
 
 export type SecretKey = keyof z.infer<typeof SecretPayloadSchema>;

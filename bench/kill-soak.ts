@@ -9,6 +9,7 @@
  *
  *   npm run soak -- [--kills 30] [--seed 7]
  */
+import { seededRandom } from '../sandbox/sim-kit';
 import { World } from '../sandbox/world';
 import { ReconciliationStore } from '../shared/reconciliation';
 import { LEASE_GRACE_MS } from '../shared/sync/poll-venue';
@@ -26,22 +27,11 @@ function argument(name: string, fallback: number): number {
   return Number.isFinite(value) ? value : fallback;
 }
 
-/** A small seeded generator (mulberry32), so a failing soak can be replayed with its seed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 async function main(): Promise<number> {
   const wantedKills = argument('kills', 30);
   const seed = argument('seed', 7);
-  const random = seeded(seed);
+  // Seeded, so a failing soak can be replayed with its seed.
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const [world, bundle] = await Promise.all([
     World.start({ timeScale: 1, venuesWithoutOauth: [NO_LOOKUP] }),

@@ -7,7 +7,9 @@ export function registerDoctor(program: Command, cli: CliRun): void {
   addProbeOptions(
     program
       .command('doctor')
-      .description('check config, secret, HubSpot token and scopes, labels, Tripleseat and Webex access')
+      .description(
+        'check config, secret, HubSpot token and scopes, labels, Tripleseat (incl. its webhook endpoint) and Webex access',
+      )
       .argument('[venue]', 'check only this venue (and its Tripleseat credentials)'),
   ).action(async (venueId: string | undefined, options: ProbeCommandOptions, command: Command) => {
     if (await runProbeIfAsked(cli, command, venueId, options)) return;

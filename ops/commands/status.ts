@@ -5,7 +5,9 @@ import type { CliRun } from './cli-context';
 export function registerStatus(program: Command, cli: CliRun): void {
   program
     .command('status')
-    .description("what the reconciliation table says: per venue, or 'status contact <id|email>'")
+    .description(
+      "what the reconciliation table says: per venue (incl. lead outcomes), or 'status contact <id|email>'",
+    )
     .argument('[venue|contact]', "a venue id, or the word 'contact'")
     .argument('[id-or-email]', "with 'contact': a HubSpot contact id or an email")
     .addHelpText(

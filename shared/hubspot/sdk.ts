@@ -17,6 +17,10 @@ import {
   ServerConfiguration as PropertiesServer,
   createConfiguration as propertiesConfiguration,
 } from '@hubspot/api-client/lib/codegen/crm/properties';
+import { IsomorphicFetchHttpLibrary as ContactsHttp } from '@hubspot/api-client/lib/codegen/crm/contacts/http/isomorphic-fetch';
+import { from as contactsFrom } from '@hubspot/api-client/lib/codegen/crm/contacts/rxjsStub';
+import { IsomorphicFetchHttpLibrary as PropertiesHttp } from '@hubspot/api-client/lib/codegen/crm/properties/http/isomorphic-fetch';
+import { from as propertiesFrom } from '@hubspot/api-client/lib/codegen/crm/properties/rxjsStub';
 
 export const HUBSPOT_DEFAULT_BASE_URL = 'https://api.hubapi.com';
 
@@ -24,13 +28,54 @@ export interface HubSpotConnection {
   accessToken: string;
   /** @default https://api.hubapi.com */
   baseUrl?: string;
+  /**
+   * Sees every answer's headers (errors included) before the SDK reads the body: the rate-limit lane
+   * paces on `X-HubSpot-RateLimit-Max` / `-Remaining` / `-Interval-Milliseconds`
+   * (https://developers.hubspot.com/docs/api/usage-details).
+   */
+  onResponseHeaders?: (headers: Record<string, string>) => void;
+}
+
+/**
+ * An SDK HTTP library whose answers' headers go to `observe` first. A wrapper rather than configuration
+ * middleware: the generated API classes only apply middleware passed per call. Each API group carries
+ * its own copy of the library and Observable types, hence `lift`.
+ */
+function observing<Request, Answer extends { headers: Record<string, string> }, Lifted>(
+  library: { send(request: Request): { toPromise(): Promise<Answer> } },
+  lift: (answer: Promise<Answer>) => Lifted,
+  observe: (headers: Record<string, string>) => void,
+): { send(request: Request): Lifted } {
+  return {
+    send: (request) =>
+      lift(
+        library
+          .send(request)
+          .toPromise()
+          .then((answer) => {
+            observe(answer.headers);
+            return answer;
+          }),
+      ),
+  };
 }
 
 export function createHubSpotApis(connection: HubSpotConnection) {
   const baseUrl = (connection.baseUrl ?? HUBSPOT_DEFAULT_BASE_URL).replace(/\/$/, '');
   const authMethods = { oauth2: { accessToken: connection.accessToken } };
-  const contacts = contactsConfiguration({ baseServer: new ContactsServer(baseUrl, {}), authMethods });
-  const properties = propertiesConfiguration({ baseServer: new PropertiesServer(baseUrl, {}), authMethods });
+  const observe = connection.onResponseHeaders;
+  const contactsServer = { baseServer: new ContactsServer(baseUrl, {}), authMethods };
+  const propertiesServer = { baseServer: new PropertiesServer(baseUrl, {}), authMethods };
+  const contacts = contactsConfiguration(
+    observe
+      ? { ...contactsServer, httpApi: observing(new ContactsHttp(), contactsFrom, observe) }
+      : contactsServer,
+  );
+  const properties = propertiesConfiguration(
+    observe
+      ? { ...propertiesServer, httpApi: observing(new PropertiesHttp(), propertiesFrom, observe) }
+      : propertiesServer,
+  );
   return {
     search: new SearchApi(contacts),
     batch: new BatchApi(contacts),

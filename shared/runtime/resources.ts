@@ -128,5 +128,10 @@ export function hubspotContactsFor(
   caller: VenueSyncApiCaller,
 ): HubSpotContacts {
   const accessToken = requireCredential(credentials, 'hubspotToken', 'HUBSPOT_TOKEN');
-  return new HubSpotContacts(createHubSpotApis({ accessToken, baseUrl: env.HUBSPOT_BASE_URL }), caller);
+  const apis = createHubSpotApis({
+    accessToken,
+    baseUrl: env.HUBSPOT_BASE_URL,
+    onResponseHeaders: (headers) => caller.observeHubSpotHeaders(headers),
+  });
+  return new HubSpotContacts(apis, caller);
 }

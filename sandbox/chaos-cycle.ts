@@ -106,9 +106,7 @@ export async function replayQuarantined(world: World): Promise<ReplayPhase> {
       let checkedTripleseat = false;
       if (!hasOauth) {
         // The person's check: search the venue's Tripleseat for each contact whose lead may exist.
-        const leadEmails = new Set(
-          world.leadsAt(venue.id).map((lead) => normEmail(lead.email_address)),
-        );
+        const leadEmails = new Set(world.leadsAt(venue.id).map((lead) => normEmail(lead.email_address)));
         const maybeSent = candidates.filter((candidate) => candidate.maybeSent);
         const withLead = maybeSent.filter((candidate) => {
           const contact = candidate.contactId ? world.hubspot.getContact(candidate.contactId) : undefined;

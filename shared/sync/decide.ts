@@ -204,7 +204,9 @@ export function outcomeOf(step: Step): Outcome | undefined {
 }
 
 function maybeSentAdvice(entry: Pick<LedgerEntry, 'contactId'>, ctx: DecisionContext): string {
-  const why = ctx.canLookUp ? '' : `${ctx.noLookUpReason ?? 'this venue has no OAuth token to look it up'}, so `;
+  const why = ctx.canLookUp
+    ? ''
+    : `${ctx.noLookUpReason ?? 'this venue has no OAuth token to look it up'}, so `;
   return (
     `${why}a lead may already exist: check ${destinationName(ctx)} for contact ${entry.contactId} before replaying ` +
     '(replay with --checked-tripleseat once you have confirmed there is none)'

@@ -20,7 +20,10 @@ const AFTER_LEASE_MS = REMAINING_MS + LEASE_GRACE_MS + 1_000;
 let world: World;
 let bundle: string;
 beforeAll(async () => {
-  [world, bundle] = await Promise.all([World.start({ timeScale: 1, venuesWithoutOauth: [NO_LOOKUP] }), buildChild()]);
+  [world, bundle] = await Promise.all([
+    World.start({ timeScale: 1, venuesWithoutOauth: [NO_LOOKUP] }),
+    buildChild(),
+  ]);
 });
 afterAll(async () => {
   await world.close();

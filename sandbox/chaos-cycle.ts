@@ -175,9 +175,19 @@ export async function readEndState(
       valid: 'lead' in contact.expect,
     })),
   );
-  const leads = world.tripleseat
-    .allLeads()
-    .map((lead) => ({ venueId: lead.venueId, leadId: lead.id, email: lead.email_address }));
+  // Every lead anywhere: each Tripleseat account (a lead in the wrong account is caught) and the platform
+  // of each venue on its own HTTP destination.
+  const onPlatforms = world.config.venues.filter((venue) => venue.destination?.type === 'http');
+  const leads = [
+    ...world.tripleseat
+      .allLeads()
+      .map((lead) => ({ venueId: lead.venueId, leadId: lead.id, email: lead.email_address })),
+    ...onPlatforms.flatMap((venue) =>
+      world
+        .leadsAt(venue.id)
+        .map((lead) => ({ venueId: venue.id, leadId: lead.id, email: lead.email_address })),
+    ),
+  ];
   const state: EndState = {
     requests,
     leads,

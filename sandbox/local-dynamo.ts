@@ -2,7 +2,7 @@
  * A real DynamoDB-compatible engine (dynalite, in memory) on a free loopback port, with the
  * reconciliation table created from the same schema as the stack. Used by the sandbox and the tests.
  */
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { createTableInput } from '../shared/reconciliation/table-schema';
@@ -30,6 +30,7 @@ export async function startLocalDynamo(tableName = 'venue-sync-local'): Promise<
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
   await client.send(new CreateTableCommand(createTableInput(tableName)));
+  await untilActive(client, tableName);
   return {
     endpoint,
     tableName,
@@ -39,4 +40,17 @@ export async function startLocalDynamo(tableName = 'venue-sync-local'): Promise<
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * dynalite answers CreateTable with CREATING and turns the table ACTIVE on a timer. Wait for it, so the
+ * first writes never meet a table that is not there yet (under virtual time that timer only fires once
+ * everyone waits, which a caller racing ahead would not do).
+ */
+async function untilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
 }

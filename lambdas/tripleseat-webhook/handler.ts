@@ -14,10 +14,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { LeadIndex } from '../../shared/reconciliation/lead-index';
-import { loadCredentials } from '../../shared/runtime/credentials';
+import { credentialsSource } from '../../shared/runtime/credentials';
 import { LeadOutcomeEnvSchema, parseEnv } from '../../shared/runtime/env';
 import { onFirstInvocation } from '../../shared/runtime/lambda-entry';
-import { loadOnce } from '../../shared/runtime/load-once';
+import { cachedByCredentials } from '../../shared/runtime/load-once';
 import { powertoolsObservability, type Observability } from '../../shared/runtime/observability';
 import { createRuntime, hubspotContactsFor, type RuntimeOverrides } from '../../shared/runtime/resources';
 import type { HubSpotContactsPort } from '../../shared/sync/ports';
@@ -72,9 +72,8 @@ export function createHandler(
   const venueId = config.VENUE_ID;
   const dimensions = { venue: venueId };
   const count = (name: string) => metrics.publish(dimensions, { [name]: { value: 1, unit: 'Count' } });
-  // Read once per container (cold start), held in memory only, never logged.
-  const resources = loadOnce(async () => {
-    const credentials = await loadCredentials(config);
+  // Rebuilt only when the secret changed (a rotated webhook secret is picked up); never logged.
+  const resources = cachedByCredentials(credentialsSource(config), (credentials) => {
     return {
       secret: credentials.tripleseatWebhookSecret ?? config.TRIPLESEAT_WEBHOOK_SECRET,
       hubspot: options.hubspot ?? hubspotContactsFor(credentials, config, runtime.caller),

@@ -23,6 +23,7 @@ import { credentialsSource, requireCredential } from '../../shared/runtime/crede
 import { EnvError, WebhookEnvSchema, parseEnv } from '../../shared/runtime/env';
 import { powertoolsObservability, type Observability } from '../../shared/runtime/observability';
 import { logInvocationContext, onFirstInvocation } from '../../shared/runtime/lambda-entry';
+import { readFunctionUrlRequest } from '../../shared/runtime/function-url';
 import { cachedByCredentials } from '../../shared/runtime/load-once';
 import { createFlagRouter, parseVenuePollers, routeDelivery } from '../../shared/webhook/route';
 import { WEBHOOK_METRIC_NAMES } from '../../shared/observability/metric-names';
@@ -109,15 +110,7 @@ export function createHandler(
       return text(400, 'bad request');
     }
     const event = parsedEvent.data;
-    const headers = Object.fromEntries(
-      Object.entries(event.headers).map(([name, value]) => [name.toLowerCase(), value]),
-    );
-    const body =
-      event.body === undefined
-        ? ''
-        : event.isBase64Encoded
-          ? Buffer.from(event.body, 'base64').toString('utf8')
-          : event.body;
+    const { headers, body } = readFunctionUrlRequest(event);
     const host = headers['host'] ?? event.requestContext.domainName ?? '';
 
     // https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/request-validation

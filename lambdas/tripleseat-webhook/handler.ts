@@ -17,6 +17,7 @@ import { LeadIndex } from '../../shared/reconciliation/lead-index';
 import { credentialsSource } from '../../shared/runtime/credentials';
 import { LeadOutcomeEnvSchema, parseEnv } from '../../shared/runtime/env';
 import { onFirstInvocation } from '../../shared/runtime/lambda-entry';
+import { readFunctionUrlRequest } from '../../shared/runtime/function-url';
 import { cachedByCredentials } from '../../shared/runtime/load-once';
 import { powertoolsObservability, type Observability } from '../../shared/runtime/observability';
 import { createRuntime, hubspotContactsFor, type RuntimeOverrides } from '../../shared/runtime/resources';
@@ -88,15 +89,7 @@ export function createHandler(
       return text(400, 'bad request');
     }
     const event = parsedEvent.data;
-    const headers = Object.fromEntries(
-      Object.entries(event.headers).map(([name, value]) => [name.toLowerCase(), value]),
-    );
-    const body =
-      event.body === undefined
-        ? ''
-        : event.isBase64Encoded
-          ? Buffer.from(event.body, 'base64').toString('utf8')
-          : event.body;
+    const { headers, body } = readFunctionUrlRequest(event);
 
     const { secret, hubspot } = await resources();
     // https://support.tripleseat.com/hc/en-us/articles/40075780832919 (API Webhooks: X-Signature)

@@ -17,7 +17,15 @@ import {
 import { ChaosMonkey, planChaos } from './chaos';
 import { DemoMarketer, WEBHOOK_CONTACT, createAndTick, seedDemo, type SeededContact } from './demo-data';
 import { checkEndState } from './invariants';
+import {
+  deliveryCounts,
+  readLeadOutcomes,
+  summarizeLeadOutcomes,
+  type LeadOutcomesSummary,
+} from './lead-outcomes-check';
 import { SandboxRunner } from './runner';
+import { SalesTeam, carryOut, leadsWithReceivers } from './sales-team';
+import { DELIVERY_RETRIES } from './tripleseat/webhooks';
 import { buildOnceSummary, type ChaosSummary, type OnceSummary } from './summary';
 import { World } from './world';
 
@@ -29,9 +37,17 @@ export interface OnceOptions {
   chaos?: { seed: number };
 }
 
+/** The sales team's seed when no chaos seed is given. */
+const SALES_SEED = 7;
+
 export async function runOnce(options: OnceOptions): Promise<OnceSummary> {
   const startedRealMs = Date.now();
-  const world = await World.start({ timeScale: options.timeScale, odd: options.odd === true });
+  // Lead outcomes on: each Tripleseat venue's real receiver takes the simulator's signed deliveries.
+  const world = await World.start({
+    timeScale: options.timeScale,
+    odd: options.odd === true,
+    leadOutcomes: true,
+  });
   let runner: SandboxRunner | undefined;
   try {
     runner = await SandboxRunner.start(world);
@@ -103,6 +119,8 @@ export async function runOnce(options: OnceOptions): Promise<OnceSummary> {
       };
     }
 
+    const leadOutcomes = await salesTeamActs(world, options.chaos?.seed ?? SALES_SEED);
+
     return buildOnceSummary({
       world,
       runner,
@@ -112,12 +130,35 @@ export async function runOnce(options: OnceOptions): Promise<OnceSummary> {
       webhookAnswers: { signed: signed.statusCode, forged: forged.statusCode },
       invocationsBeforeForged,
       startedRealMs,
+      leadOutcomes,
       ...(chaos ? { chaos } : {}),
     });
   } finally {
     await runner?.close();
     await world.close();
   }
+}
+
+/**
+ * After the polls (and, with chaos, once it stopped and replay ran), the venues' sales teams act on the
+ * leads venue-sync created: the clock moves on until every planned change is due, each change sends its
+ * signed delivery, the deliveries settle, and what landed is read back from HubSpot and the table.
+ */
+async function salesTeamActs(world: World, seed: number): Promise<LeadOutcomesSummary> {
+  const webhooks = world.tripleseat.webhooks;
+  // The creation deliveries end first, so the sales team's changes are the newest news about each lead.
+  await webhooks.settled();
+  const team = new SalesTeam({ seed });
+  team.notice(leadsWithReceivers(world));
+  const lastDueAt = team.lastDueAt;
+  if (lastDueAt !== undefined) advanceTo(world, lastDueAt);
+  const acts = team.due(world.clock.now()).map((plan) => carryOut(webhooks, plan, world.clock.now()));
+  await webhooks.settled();
+  const state = await readLeadOutcomes(world, acts);
+  return summarizeLeadOutcomes(state, {
+    leftOpen: team.leftOpen,
+    deliveries: deliveryCounts(webhooks.deliveries, DELIVERY_RETRIES + 1),
+  });
 }
 
 /** What the chaos did to answers, read from each simulator's request log (a lost answer logs status 0). */

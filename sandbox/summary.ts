@@ -5,6 +5,7 @@
  */
 import type { VenueReplay } from './chaos-cycle';
 import type { DemoSeed, SeededContact } from './demo-data';
+import type { LeadOutcomesSummary } from './lead-outcomes-check';
 import { pollerFunctionName, type SandboxRunner } from './runner';
 import type { World } from './world';
 
@@ -86,6 +87,8 @@ export interface OnceSummary {
     earlyPolls: Array<{ functionName: string; status: string; pollStatus?: string; created?: number }>;
   };
   api: ApiStats;
+  /** What the venues' sales teams did to leads, and what reached the contacts (absent: not exercised). */
+  leadOutcomes?: LeadOutcomesSummary;
   chaos?: ChaosSummary;
   simulatedMinutes: number;
   realSeconds: number;
@@ -137,6 +140,8 @@ export interface SummaryInput {
   /** Early invokes recorded by the local Lambda endpoint before / after the forged delivery. */
   invocationsBeforeForged: number;
   startedRealMs: number;
+  /** The sales team's changes and what landed (sandbox/lead-outcomes-check.ts); adds the 'lead-outcomes' check. */
+  leadOutcomes?: LeadOutcomesSummary;
   /** Present for `--once --chaos`: its checks replace 'handlers-completed' (chaos makes runs fail). */
   chaos?: ChaosSummary;
 }
@@ -312,6 +317,15 @@ export function buildOnceSummary(input: SummaryInput): OnceSummary {
     `signed delivery 204 -> early poll of ${[...wanted].join(', ')}; forged 401`,
   );
 
+  if (input.leadOutcomes) {
+    const outcomes = input.leadOutcomes;
+    check(
+      'lead-outcomes',
+      outcomes.problems,
+      `every delivered outcome is on the right contact at the right venue only (${outcomes.confirmed} confirmed)`,
+    );
+  }
+
   if (input.chaos) checks.push(...input.chaos.checks);
 
   const failedChecks = checks.filter((result) => !result.ok).map((result) => result.name);
@@ -346,6 +360,7 @@ export function buildOnceSummary(input: SummaryInput): OnceSummary {
       }),
     },
     api: apiStats(world),
+    ...(input.leadOutcomes ? { leadOutcomes: input.leadOutcomes } : {}),
     ...(input.chaos ? { chaos: input.chaos } : {}),
     simulatedMinutes: Math.round((world.clock.now() - runner.stats.startedAt) / 60_000),
     realSeconds: Math.round((Date.now() - input.startedRealMs) / 100) / 10,
@@ -395,6 +410,7 @@ export function formatOnceSummary(summary: OnceSummary): string {
         .map(([venue, n]) => `${venue} ${n}`)
         .join(', ')}), Webex ${api.webex.calls} (429s: ${api.webex.rateLimited429s})`,
   );
+  if (summary.leadOutcomes) out.push(formatLeadOutcomes(summary.leadOutcomes));
   if (summary.chaos) out.push('', ...formatChaos(summary.chaos));
   out.push(`simulated ${summary.simulatedMinutes} min in ${summary.realSeconds} s`);
   out.push('');
@@ -402,6 +418,17 @@ export function formatOnceSummary(summary: OnceSummary): string {
     out.push(`${result.ok ? 'PASS' : 'FAIL'}  ${result.name}: ${result.detail}`);
   out.push(summary.ok ? 'all checks passed' : `FAILED: ${summary.failedChecks.join(', ')}`);
   return out.join('\n');
+}
+
+function formatLeadOutcomes(outcomes: LeadOutcomesSummary): string {
+  const a = outcomes.acted;
+  const d = outcomes.deliveries;
+  return (
+    `Lead outcomes (sales team): booked ${a.book}, converted ${a.convert}, turned down ${a['turn-down']}, ` +
+    `lost ${a.lose}, left open ${outcomes.leftOpen}; ${outcomes.confirmed} confirmed on the contact; ` +
+    `Tripleseat deliveries: ${d.delivered} delivered (${d.retried} after a retry), ${d.dropped} dropped, ` +
+    `${d.gaveUp} given up, ${d.inFlight} in flight`
+  );
 }
 
 function formatChaos(chaos: ChaosSummary): string[] {

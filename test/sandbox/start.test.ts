@@ -77,6 +77,7 @@ describe('Sandbox: npm start -- --once --json', () => {
         'handlers-completed',
         'webex-people-synced',
         'webhook-early-poll',
+        'lead-outcomes',
       ]),
     );
   });
@@ -124,5 +125,17 @@ describe('Sandbox: npm start -- --once --json', () => {
     expect(summary.api.hubspot.calls).toBeGreaterThan(0);
     expect(summary.api.tripleseat.calls).toBeGreaterThan(0);
     expect(summary.api.webex.calls).toBeGreaterThan(0);
+  });
+
+  it('lets the sales team book, convert, turn down and lose leads, each outcome confirmed on its contact', () => {
+    // Assess
+    const outcomes = summary.leadOutcomes!;
+    expect(outcomes.acted.book).toBeGreaterThan(0);
+    expect(outcomes.acted.convert).toBeGreaterThan(0);
+    expect(outcomes.acted['turn-down']).toBeGreaterThan(0);
+    expect(outcomes.acted.lose).toBeGreaterThan(0);
+    const acted = Object.values(outcomes.acted).reduce((sum, n) => sum + n, 0);
+    expect(outcomes.confirmed).toBe(acted);
+    expect(outcomes.problems).toEqual([]);
   });
 });

@@ -153,18 +153,27 @@ export function leadOutcomeProblems(state: LeadOutcomesState): string[] {
   return problems;
 }
 
+export type DeliveryState = 'delivered' | 'dropped' | 'gave up' | 'in flight';
+
+type DeliveryLike = { attempts: readonly number[]; delivered: boolean; dropped: boolean };
+
+/** Where one delivery stands: `maxAttempts` failed attempts mean Tripleseat gave up. */
+export function deliveryState(delivery: DeliveryLike, maxAttempts: number): DeliveryState {
+  if (delivery.delivered) return 'delivered';
+  if (delivery.dropped) return 'dropped';
+  return delivery.attempts.length >= maxAttempts ? 'gave up' : 'in flight';
+}
+
 /** Delivered / retried / dropped / given up, over the given delivery records. */
-export function deliveryCounts(
-  deliveries: ReadonlyArray<{ attempts: readonly number[]; delivered: boolean; dropped: boolean }>,
-  maxAttempts: number,
-): DeliveryCounts {
+export function deliveryCounts(deliveries: readonly DeliveryLike[], maxAttempts: number): DeliveryCounts {
   const counts: DeliveryCounts = { delivered: 0, retried: 0, dropped: 0, gaveUp: 0, inFlight: 0 };
   for (const delivery of deliveries) {
-    if (delivery.delivered) {
+    const state = deliveryState(delivery, maxAttempts);
+    if (state === 'delivered') {
       counts.delivered += 1;
       if (delivery.attempts.length > 1) counts.retried += 1;
-    } else if (delivery.dropped) counts.dropped += 1;
-    else if (delivery.attempts.length >= maxAttempts) counts.gaveUp += 1;
+    } else if (state === 'dropped') counts.dropped += 1;
+    else if (state === 'gave up') counts.gaveUp += 1;
     else counts.inFlight += 1;
   }
   return counts;

@@ -4,9 +4,18 @@
  * (CI, a pipe). Numbers come only from reports and logs; what has not run says so.
  */
 import type { ChaosMonkey } from './chaos';
+import {
+  deliveryCounts,
+  deliveryState,
+  outcomePropertyOf,
+  type DeliveryCounts,
+  type DeliveryState,
+} from './lead-outcomes-check';
 import { duration, leadLatency, oldestWaitingNow, promiseVerdict, PROMISE_SECONDS } from './lead-latency';
 import type { SandboxStats, RunOutcome, VenueStats } from './runner';
+import type { SalesAct, SalesAction, SalesTeam } from './sales-team';
 import { apiStats, type ApiStats } from './summary';
+import { DELIVERY_RETRIES } from './tripleseat/webhooks';
 import type { World } from './world';
 
 /** The promise is judged over the last hour of runs (12 ticks), so an old outage does not stick. */
@@ -29,7 +38,13 @@ export interface Schedule {
   chaos?: ChaosMonkey;
   /** What the odd vendor changes (`--odd`). */
   odd?: readonly string[];
+  /** The simulated sales team and every change it made so far, oldest first (lead outcomes). */
+  sales?: { team: SalesTeam; acts: readonly SalesAct[] };
 }
+
+/** Every attempt of a delivery: the first plus Tripleseat's resends. */
+const DELIVERY_ATTEMPTS = DELIVERY_RETRIES + 1;
+const RECENT_OUTCOME_LINES = 4;
 
 const hhmm = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
 const pad = (text: string | number, width: number): string => String(text).padStart(width);
@@ -151,6 +166,7 @@ export function renderFrame(world: World, stats: SandboxStats, schedule: Schedul
   }
 
   lines.push(...webhookRows(stats));
+  if (schedule.sales) lines.push('', ...leadOutcomeRows(world, schedule.sales));
   lines.push('');
   lines.push(...apiRows(apiStats(world)));
   lines.push('');
@@ -190,6 +206,138 @@ function webhookRows(stats: SandboxStats): string[] {
     );
   }
   return lines;
+}
+
+const ACTION_WORDS: Record<SalesAction, string> = {
+  book: 'booked',
+  convert: 'converted',
+  'turn-down': 'turned down',
+  lose: 'lost',
+};
+
+/** Per venue with a receiver: what the sales team did and how Tripleseat's deliveries fared. */
+function leadOutcomeRows(world: World, sales: NonNullable<Schedule['sales']>): string[] {
+  const lines = [
+    `  Lead outcomes (Tripleseat -> HubSpot): the sales team acts on a lead 10-40 min after it is created · ` +
+      `${sales.team.pendingCount} waiting, ${sales.team.leftOpen} left open`,
+  ];
+  for (const venue of world.config.venues) {
+    if (!world.receivers.has(venue.id)) continue;
+    const acts = sales.acts.filter((act) => act.plan.venueId === venue.id);
+    const deliveries = world.tripleseat.webhooks.deliveries.filter((record) => record.venueId === venue.id);
+    lines.push(
+      `    ${padEnd(venue.displayName, 24)}${outcomeCountsText(acts)} · deliveries ` +
+        deliveryCountsText(deliveryCounts(deliveries, DELIVERY_ATTEMPTS)),
+    );
+  }
+  const recent = sales.acts.slice(-RECENT_OUTCOME_LINES);
+  lines.push(`    recent: ${recent.length ? '' : 'no lead changed yet'}`);
+  for (const act of recent) lines.push(`      ${outcomeActivityLine(readOutcomeActivity(world, act))}`);
+  return lines;
+}
+
+export function outcomeCountsText(acts: readonly SalesAct[]): string {
+  const count = (action: SalesAction) => acts.filter((act) => act.plan.action === action).length;
+  return (['book', 'convert', 'turn-down', 'lose'] as const)
+    .map((action) => `${ACTION_WORDS[action]} ${count(action)}`)
+    .join(' · ');
+}
+
+export function deliveryCountsText(counts: DeliveryCounts): string {
+  return (
+    `${counts.delivered} delivered (${counts.retried} retried), ${counts.dropped} dropped, ` +
+    `${counts.gaveUp} gave up, ${counts.inFlight} in flight`
+  );
+}
+
+/** One sales change as the view tells it: the lead, the delivery, and the contact's outcome read back. */
+export interface OutcomeActivity {
+  at: number;
+  venueId: string;
+  leadId: number;
+  /** "Ada Lovelace", from the lead in Tripleseat. */
+  leadName: string | undefined;
+  action: SalesAction;
+  expectedOutcome: string;
+  delivery: DeliveryState;
+  attempts: number;
+  /** The HubSpot contact the lead's email belongs to. */
+  contactId: string | undefined;
+  /** The venue's outcome property and the contact's value of it now; undefined when the venue writes none. */
+  outcome: { label: string; value: string } | undefined;
+  /**
+   * Another lead of the same contact in this venue changed after this one (a re-ticked contact has two): the
+   * one property then shows that lead's outcome, not a lost write.
+   */
+  laterLeadId?: number;
+}
+
+/** Reads the lead's name, its contact and that contact's outcome property from the simulators. */
+export function readOutcomeActivity(world: World, act: SalesAct): OutcomeActivity {
+  const { venueId, leadId } = act.plan;
+  const lead = world.tripleseat.leads(venueId).find((candidate) => candidate.id === leadId);
+  const contact = lead ? world.hubspot.findByEmail(lead.email_address) : undefined;
+  const property = outcomePropertyOf(world, venueId);
+  const label = world.venue(venueId).writeBack?.outcome;
+  const name = lead ? `${lead.first_name} ${lead.last_name}`.trim() : '';
+  const laterLead = lead
+    ? world.tripleseat
+        .leads(venueId)
+        .filter(
+          (other) =>
+            other.id !== leadId &&
+            other.email_address === lead.email_address &&
+            Date.parse(other.updated_at) >= Date.parse(lead.updated_at),
+        )
+        .at(-1)
+    : undefined;
+  return {
+    at: act.at,
+    venueId,
+    leadId,
+    leadName: name || undefined,
+    action: act.plan.action,
+    expectedOutcome: act.expectedOutcome,
+    delivery: act.delivery ? deliveryState(act.delivery, DELIVERY_ATTEMPTS) : 'dropped',
+    attempts: act.delivery?.attempts.length ?? 0,
+    contactId: contact?.id,
+    outcome: property && label ? { label, value: contact?.properties[property] ?? '' } : undefined,
+    ...(laterLead ? { laterLeadId: laterLead.id } : {}),
+  };
+}
+
+/**
+ * "12:40 venue-a: lead 123 (Ada Lovelace) booked — contact 42 updated: Tripleseat Outcome - Venue A = Booked".
+ * "updated" is said only when the contact's value, read back, is the outcome the change should leave.
+ */
+export function outcomeActivityLine(activity: OutcomeActivity): string {
+  const what =
+    activity.action === 'lose'
+      ? `lost (${activity.expectedOutcome.replace(/^Lost: /, '')})`
+      : ACTION_WORDS[activity.action];
+  const head =
+    `${hhmm(activity.at)} ${activity.venueId}: lead ${activity.leadId}` +
+    `${activity.leadName ? ` (${activity.leadName})` : ''} ${what}`;
+  const contact = activity.contactId ? `contact ${activity.contactId}` : 'no contact';
+  switch (activity.delivery) {
+    case 'in flight':
+      return `${head} — delivery in flight (${activity.attempts} attempt(s) so far)`;
+    case 'dropped':
+      return `${head} — delivery dropped on the way; the nightly reconcile catches it up`;
+    case 'gave up':
+      return `${head} — Tripleseat gave up after ${activity.attempts} attempts; the nightly reconcile catches it up`;
+    case 'delivered':
+      break;
+  }
+  const retried = activity.attempts > 1 ? ` (delivered on attempt ${activity.attempts})` : '';
+  if (!activity.outcome)
+    return `${head} — delivered${retried}; ${activity.venueId} writes no outcome property (kept in the table)`;
+  const { label, value } = activity.outcome;
+  if (value === activity.expectedOutcome)
+    return `${head} — ${contact} updated: ${label} = ${value}${retried}`;
+  if (activity.laterLeadId !== undefined)
+    return `${head} — delivered${retried}; ${contact} now shows its later lead ${activity.laterLeadId}: ${label} = ${value}`;
+  return `${head} — delivered${retried}, but ${contact} shows ${label} = '${value}' (expected '${activity.expectedOutcome}')`;
 }
 
 /** The handlers' recent warnings, repeats of one message folded into "(xN)", oldest first. */
@@ -236,6 +384,13 @@ export function renderLine(world: World, stats: SandboxStats, schedule: Schedule
       .map(([status, n]) => `${n}x${status}`)
       .join(' ')}; ${stats.webhook.forgedByDemo} forged by the demo)`,
   );
+  if (schedule.sales) {
+    const counts = deliveryCounts(world.tripleseat.webhooks.deliveries, DELIVERY_ATTEMPTS);
+    parts.push(
+      `outcomes: ${outcomeCountsText(schedule.sales.acts)} (tripleseat deliveries ${counts.delivered} ok, ` +
+        `${counts.retried} retried, ${counts.dropped} dropped, ${counts.gaveUp} gave up)`,
+    );
+  }
   if (schedule.chaos && !schedule.chaos.isStopped) {
     const active = schedule.chaos.active().map(({ episode }) => episode.label);
     parts.push(`chaos: ${active.length ? active.join(', ') : 'none active'}`);

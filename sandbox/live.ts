@@ -8,8 +8,19 @@
  */
 import { ChaosMonkey, planChaos } from './chaos';
 import { DemoMarketer, seedDemo } from './demo-data';
-import { InPlaceRenderer, SHOW_CURSOR, renderFrame, renderLine, type Schedule } from './live-view';
+import {
+  InPlaceRenderer,
+  SHOW_CURSOR,
+  outcomeActivityLine,
+  readOutcomeActivity,
+  renderFrame,
+  renderLine,
+  type Schedule,
+} from './live-view';
+import { deliveryState } from './lead-outcomes-check';
 import { SandboxRunner } from './runner';
+import { SalesTeam, carryOut, leadsWithReceivers, type SalesAct } from './sales-team';
+import { DELIVERY_RETRIES } from './tripleseat/webhooks';
 import { CLI_ENV_DIR, removeCliEnv, writeCliEnv } from './cli-env';
 import { ODD_MODE, World } from './world';
 
@@ -17,6 +28,10 @@ const POLL_EVERY_MS = 5 * 60_000;
 const WEBEX_EVERY_MS = 15 * 60_000;
 const REDRAW_EVERY_MS = 500;
 const SCHEDULER_TICK_MS = 50;
+/** The sales team looks at its leads once a simulated minute. */
+const SALES_EVERY_MS = 60_000;
+/** The sales team's seed when no chaos seed is given. */
+const SALES_SEED = 7;
 /** How long Ctrl-C waits for in-flight runs before closing anyway. */
 const STOP_GRACE_MS = 5_000;
 /** Chaos is planned this far ahead, in batches, while the live run goes on. */
@@ -35,7 +50,11 @@ export async function runLive(options: LiveOptions): Promise<number> {
   const tty = out.isTTY === true;
   const startedReal = Date.now();
   if (tty) out.write('venue-sync sandbox: starting dynalite and the simulators…\n');
-  const world = await World.start({ timeScale: options.timeScale, odd: options.odd === true });
+  const world = await World.start({
+    timeScale: options.timeScale,
+    odd: options.odd === true,
+    leadOutcomes: true,
+  });
   const runner = await SandboxRunner.start(world);
   const envFiles = await writeCliEnv(world);
   out.write(
@@ -60,6 +79,12 @@ export async function runLive(options: LiveOptions): Promise<number> {
   };
   const chaos = options.chaos ? new ChaosMonkey(world, options.chaos.seed) : undefined;
   if (chaos) schedule.chaos = chaos;
+  const salesTeam = new SalesTeam({ seed: options.chaos?.seed ?? SALES_SEED });
+  const salesActs: SalesAct[] = [];
+  schedule.sales = { team: salesTeam, acts: salesActs };
+  let nextSalesAt = t0;
+  /** Without a TTY: each sales change's line is printed once, when its delivery has ended. */
+  const unprinted: SalesAct[] = [];
   let chaosBatches = 0;
   /** Keeps at least one batch of chaos planned ahead (each batch its own seed derived from --seed). */
   const planChaosAhead = () => {
@@ -101,7 +126,38 @@ export async function runLive(options: LiveOptions): Promise<number> {
       void Promise.allSettled(runs).then(() => {
         schedule.realElapsedMs = Date.now() - startedReal;
         out.write(`${renderLine(world, runner.stats, schedule)}\n`);
+        printSettledActivity();
       });
+    }
+  };
+
+  const salesTeamRound = () => {
+    salesTeam.notice(leadsWithReceivers(world));
+    const now = world.clock.now();
+    for (const plan of salesTeam.due(now)) {
+      try {
+        const act = carryOut(world.tripleseat.webhooks, plan, now);
+        salesActs.push(act);
+        unprinted.push(act);
+      } catch (error) {
+        // A lead deleted in Tripleseat meanwhile: nothing to change, say so in the lines and go on.
+        out.write(
+          `venue-sync sandbox: sales team skipped ${plan.venueId} lead ${plan.leadId}: ${String(error)}\n`,
+        );
+      }
+    }
+  };
+
+  /** Prints the sales changes whose delivery has ended (non-TTY). */
+  const printSettledActivity = () => {
+    for (let i = 0; i < unprinted.length;) {
+      const act = unprinted[i]!;
+      if (act.delivery && deliveryState(act.delivery, DELIVERY_RETRIES + 1) === 'in flight') {
+        i += 1;
+        continue;
+      }
+      unprinted.splice(i, 1);
+      out.write(`  outcome ${outcomeActivityLine(readOutcomeActivity(world, act))}\n`);
     }
   };
 
@@ -147,6 +203,10 @@ export async function runLive(options: LiveOptions): Promise<number> {
       schedule.nextWebexAt += WEBEX_EVERY_MS;
       webexCycle();
     }
+    if (now >= nextSalesAt) {
+      nextSalesAt += SALES_EVERY_MS;
+      salesTeamRound();
+    }
     if (now >= schedule.nextMarketerAt) {
       schedule.nextMarketerAt += POLL_EVERY_MS;
       marketerBurst();
@@ -160,8 +220,12 @@ export async function runLive(options: LiveOptions): Promise<number> {
     clearInterval(scheduler);
     chaos?.stop();
     draw();
-    await Promise.race([runner.idle(), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS))]);
+    await Promise.race([
+      Promise.all([runner.idle(), world.tripleseat.webhooks.settled()]),
+      new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS)),
+    ]);
     draw();
+    if (!renderer) printSettledActivity();
   } finally {
     clearInterval(scheduler);
     if (redraw) clearInterval(redraw);

@@ -226,7 +226,7 @@ function leadOutcomeRows(world: World, sales: NonNullable<Schedule['sales']>): s
     const acts = sales.acts.filter((act) => act.plan.venueId === venue.id);
     const deliveries = world.tripleseat.webhooks.deliveries.filter((record) => record.venueId === venue.id);
     lines.push(
-      `    ${padEnd(venue.displayName, 24)}${outcomeCountsText(acts)} · deliveries ` +
+      `    ${padEnd(venue.displayName, 26)} ${outcomeCountsText(acts)} · deliveries ` +
         deliveryCountsText(deliveryCounts(deliveries, DELIVERY_ATTEMPTS)),
     );
   }

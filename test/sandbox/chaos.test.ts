@@ -69,6 +69,7 @@ describe('Sandbox: npm start -- --once --chaos --json', () => {
         'settled-after-chaos',
         'flags-cleared',
         'rejections-have-reasons',
+        'lead-outcomes',
       ]),
     );
   });

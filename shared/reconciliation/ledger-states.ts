@@ -3,6 +3,7 @@
  * each allowed transition into a DynamoDB condition, so an illegal move is refused by the database,
  * not by a read-then-write that a concurrent runner could race.
  *
+ *   (new request that maps to a lead: claimed with its intent, created SENDING)
  *   CLAIMED ──intent recorded──▶ SENDING ──lead created──▶ LEAD_CREATED ──flag cleared──▶ DONE
  *      │                            │ ╰──answer lost: looked up next claim (stays SENDING, released)
  *      │                            │ ╰──turned away, nothing created (released) ──▶ CLAIMED

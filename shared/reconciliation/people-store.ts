@@ -3,12 +3,9 @@ import { BatchGetCommand, BatchWriteCommand, type BatchWriteCommandInput } from 
 import { keys } from './keys';
 import { PersonRecordSchema, type PersonRecord } from './records';
 import type { TableAccess } from './table-access';
-import { sendUntilProcessed } from './unprocessed-retry';
+import { BATCH_GET_LIMIT, BATCH_WRITE_LIMIT, chunks, sendUntilProcessed } from './unprocessed-retry';
 
 const PERSON_HISTORY_LIMIT = 10;
-/** DynamoDB's per-call limits: 100 keys a BatchGetItem, 25 requests a BatchWriteItem. */
-const BATCH_GET_LIMIT = 100;
-const BATCH_WRITE_LIMIT = 25;
 
 /** One put or delete of a BatchWriteItem call, in the document client's form. */
 type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
@@ -93,10 +90,4 @@ function personItem(person: PersonInput, now: number): Record<string, unknown> {
         }
       : {}),
   };
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
-  return result;
 }

@@ -71,8 +71,13 @@ export class ReconciliationStore {
 
   // ---- ledger: one entry per flag-set event (see LedgerStore for each move's meaning) ----
 
-  claim(key: LedgerKey, runId: string, claimTtlMs: number): Promise<ClaimResult> {
-    return this.ledger.claim(key, runId, claimTtlMs);
+  claim(
+    key: LedgerKey,
+    runId: string,
+    claimTtlMs: number,
+    options: { intent?: SentSnapshot } = {},
+  ): Promise<ClaimResult> {
+    return this.ledger.claim(key, runId, claimTtlMs, options);
   }
 
   markSending(key: LedgerKey, runId: string, sent: SentSnapshot): Promise<LedgerEntry> {
@@ -85,6 +90,10 @@ export class ReconciliationStore {
 
   markDone(key: LedgerKey): Promise<LedgerEntry> {
     return this.ledger.markDone(key);
+  }
+
+  markDoneMany(entries: readonly LedgerEntry[]): Promise<void> {
+    return this.ledger.markDoneMany(entries);
   }
 
   reject(key: LedgerKey, runId: string, reason: string): Promise<LedgerEntry> {

@@ -54,3 +54,14 @@ export async function sendUntilProcessed<T>(
     }
   }
 }
+
+/** DynamoDB's per-call limits: 100 keys a BatchGetItem, 25 requests a BatchWriteItem. */
+export const BATCH_GET_LIMIT = 100;
+export const BATCH_WRITE_LIMIT = 25;
+
+/** `items` in slices of at most `size`, in order. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}

@@ -73,6 +73,14 @@ export function decideExisting(entry: LedgerEntry): Step {
   }
 }
 
+/**
+ * A request no run has claimed before: sent when the contact maps to a lead, rejected otherwise. (What
+ * decideClaimed answers for a new entry; decided before the claim so the claim can carry the intent.)
+ */
+export function decideNew(mapped: LeadMapResult): Step {
+  return mapped.ok ? { do: 'send', lead: mapped.lead } : { do: 'reject', reason: mapped.reason };
+}
+
 /** A request this run has just claimed (new, retried, or taken over from a run that died). */
 export function decideClaimed(entry: LedgerEntry, mapped: LeadMapResult, ctx: DecisionContext): Step {
   const maybeSent = entry.state === 'SENDING';
@@ -86,15 +94,13 @@ export function decideClaimed(entry: LedgerEntry, mapped: LeadMapResult, ctx: De
     if (entry.sent && ctx.canLookUp) return { do: 'look-up', sent: entry.sent };
     return { do: 'quarantine', reason: maybeSentAdvice(entry, ctx), maybeSent: true };
   }
-  if (!mapped.ok) return { do: 'reject', reason: mapped.reason };
-  return { do: 'send', lead: mapped.lead };
+  return decideNew(mapped);
 }
 
 /** After a lookup: the lead it found is this request's, or (none) the request is sent now. */
 export function decideAfterLookUp(found: string | undefined, mapped: LeadMapResult): Step {
   if (found) return { do: 'record', leadId: found };
-  if (!mapped.ok) return { do: 'reject', reason: mapped.reason };
-  return { do: 'send', lead: mapped.lead };
+  return decideNew(mapped);
 }
 
 /** The lookup failed. It says nothing about this record: keep it (SENDING) and try again later. */

@@ -12,7 +12,7 @@ import {
   type LedgerKey,
   type ReconciliationStore,
 } from '../reconciliation';
-import { decideClaimed, decideExisting, outcomeOf, type Step } from './decide';
+import { decideClaimed, decideExisting, decideNew, outcomeOf, type Step } from './decide';
 import { mapContactToLead } from './lead-mapper';
 import { flagSetAtOf, statusText } from './outcome';
 import type { VenueRuntimeConfig } from './poll-venue';
@@ -142,8 +142,13 @@ export async function planVenue(deps: PlanVenueDeps): Promise<VenuePlan> {
         locationId: venue.tripleseatLocationId,
         leadFormId: venue.tripleseatLeadFormId,
       });
-      const claimed = predictClaim(key, entry, liveLeaseOwner, deps.now());
-      const step = claimed ? decideClaimed(claimed, mapped, decisions) : decideExisting(entry as LedgerEntry);
+      const claimed = entry ? predictClaim(entry, liveLeaseOwner) : undefined;
+      // A new request's first step is decided before its claim (the claim carries the intent to send).
+      const step = !entry
+        ? decideNew(mapped)
+        : claimed
+          ? decideClaimed(claimed, mapped, decisions)
+          : decideExisting(entry);
       const ids = { contactId: key.contactId, flagSetAt: key.flagSetAt };
       plan.requests.push({ ...ids, next: step.do });
       switch (step.do) {
@@ -204,26 +209,10 @@ export async function planVenue(deps: PlanVenueDeps): Promise<VenuePlan> {
 
 /**
  * The entry the next run's claim would hold, or undefined when the claim would find it decided or owned by
- * the run that holds the lease (the store's claim rule: a new request, or one in flight under a claim
- * that is not the lease holder's, is claimed with one more attempt).
+ * the run that holds the lease (the store's claim rule: one in flight under a claim that is not the lease
+ * holder's is claimed with one more attempt).
  */
-function predictClaim(
-  key: LedgerKey,
-  entry: LedgerEntry | undefined,
-  liveLeaseOwner: string | undefined,
-  nowMs: number,
-): LedgerEntry | undefined {
-  if (!entry) {
-    return {
-      pk: keys.venue(key.venueId),
-      sk: keys.ledger(key.contactId, key.flagSetAt),
-      ...key,
-      state: 'CLAIMED',
-      attempts: 1,
-      createdAt: nowMs,
-      updatedAt: nowMs,
-    };
-  }
+function predictClaim(entry: LedgerEntry, liveLeaseOwner: string | undefined): LedgerEntry | undefined {
   if (!IN_FLIGHT_STATES.includes(entry.state)) return undefined;
   if (liveLeaseOwner !== undefined && entry.claimedBy === liveLeaseOwner) return undefined;
   return { ...entry, attempts: entry.attempts + 1 };

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import type { VenueConfig } from '../config/app-config';
 import { AuthError, DailyLimitError, isRunStopping } from '../rate-limit/errors';
-import { keys, type LedgerKey, type ReconciliationStore } from '../reconciliation';
+import { keys, type LedgerEntry, type LedgerKey, type ReconciliationStore } from '../reconciliation';
 import { silentLog, type DecisionLog } from './decision-log';
 import type { Step } from './decide';
 import { mapContactToLead } from './lead-mapper';
@@ -112,6 +112,7 @@ interface PendingFinish {
   update: ContactUpdate;
   /** LEAD_CREATED entries become DONE once their flag is cleared. */
   markDone: boolean;
+  entry: LedgerEntry;
 }
 
 export async function pollVenue(deps: PollVenueDeps): Promise<PollReport> {
@@ -295,7 +296,12 @@ class VenueRun {
           this.consecutiveTransientFailures = 0;
           this.report.tickToLeadSeconds.push(secondsSince(key.flagSetAt, this.deps.now()));
         }
-        return { key, update: this.update(key.contactId, result.outcome), markDone: result.markDone };
+        return {
+          key,
+          update: this.update(key.contactId, result.outcome),
+          markDone: result.markDone,
+          entry: result.entry,
+        };
     }
   }
 
@@ -336,8 +342,8 @@ class VenueRun {
       cleared.push(item);
       this.report.flagsCleared += 1;
       await this.deps.onStep?.('flags-cleared', item.key.contactId);
-      if (item.markDone) await this.deps.store.markDone(item.key);
     }
+    await this.deps.store.markDoneMany(cleared.filter((item) => item.markDone).map((item) => item.entry));
     await this.keepNewerTicks(cleared);
   }
 

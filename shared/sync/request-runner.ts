@@ -5,7 +5,8 @@
  *
  * Order of writes, and why it is crash-safe: the claim comes first; the intent (SENDING, with what is
  * sent) is written just before the create call; the lead id is recorded before HubSpot is touched again.
- * A run that dies anywhere leaves an entry that tells the next run whether the lead may exist.
+ * A run that dies anywhere leaves an entry that tells the next run whether the lead may exist. A new
+ * request that maps to a lead is claimed with its intent in one write: its first step is the send.
  */
 import {
   IllegalTransitionError,
@@ -21,6 +22,7 @@ import {
   decideClaimed,
   decideExisting,
   decideLookUpFailed,
+  decideNew,
   decideSendFailed,
   matchEarlierLead,
   outcomeOf,
@@ -32,7 +34,11 @@ import type { LeadMapResult } from './lead-mapper';
 import type { Outcome } from './outcome';
 import type { TripleseatPort } from './ports';
 
-/** Step boundaries, observable for logs and for crash-injection tests. */
+/**
+ * Step boundaries, observable for logs and for crash-injection tests. `claimed` is a claim that did not
+ * also record the intent (a retry, a takeover, a contact that cannot be a lead); `sending` follows the
+ * intent's write, whether the claim or markSending made it.
+ */
 export type PollStep = 'claimed' | 'sending' | 'lead-created' | 'lead-recorded' | 'flags-cleared';
 
 export interface RequestRunnerDeps {
@@ -51,11 +57,15 @@ export interface RequestRunnerDeps {
 }
 
 export type RequestResult =
-  /** The request ended (or was already ended): write this outcome back; DONE follows the write when `markDone`. */
+  /**
+   * The request ended (or was already ended): write this outcome back; DONE follows the write when
+   * `markDone`, from `entry` (the LEAD_CREATED entry as it stands).
+   */
   | {
       kind: 'finished';
       outcome: Outcome;
       markDone: boolean;
+      entry: LedgerEntry;
       resumed: boolean;
       created: boolean;
       last: Step['do'];
@@ -74,7 +84,10 @@ export class RequestRunner {
    */
   async run(key: LedgerKey, mapped: LeadMapResult): Promise<RequestResult> {
     const { store, runId } = this.deps;
-    const claim = await store.claim(key, runId, this.deps.claimTtlMs);
+    // What the request does if it is new, decided before the claim so the claim can carry the intent.
+    const ifNew = decideNew(mapped);
+    const intent = ifNew.do === 'send' ? { intent: sentSnapshotOf(ifNew.lead) } : {};
+    const claim = await store.claim(key, runId, this.deps.claimTtlMs, intent);
     if (claim.outcome === 'exists') {
       const step = this.decided(key, decideExisting(claim.entry));
       if (step.do !== 'finish') return { kind: 'left' };
@@ -82,14 +95,15 @@ export class RequestRunner {
         kind: 'finished',
         outcome: step.outcome,
         markDone: step.markDone,
+        entry: claim.entry,
         resumed: true,
         created: false,
         last: 'finish',
       };
     }
-    await this.deps.onStep?.('claimed', key.contactId);
+    if (!claim.intentWritten) await this.deps.onStep?.('claimed', key.contactId);
     try {
-      return await this.drive(key, claim.entry, mapped);
+      return await this.drive(key, claim, mapped, claim.resumed ? undefined : ifNew);
     } catch (error) {
       if (!(error instanceof IllegalTransitionError)) throw error;
       // Our claim was taken over (this run lost its lease): the new owner decides; we must not.
@@ -102,10 +116,17 @@ export class RequestRunner {
     }
   }
 
-  private async drive(key: LedgerKey, claimed: LedgerEntry, mapped: LeadMapResult): Promise<RequestResult> {
+  /** `newStep`: the request is new and this is its first step (its intent is on the entry when it sends). */
+  private async drive(
+    key: LedgerKey,
+    claim: { entry: LedgerEntry; intentWritten: boolean },
+    mapped: LeadMapResult,
+    newStep: Step | undefined,
+  ): Promise<RequestResult> {
     const { store, runId, destination, decisions } = this.deps;
-    let entry = claimed;
-    let step = this.decided(key, decideClaimed(entry, mapped, decisions));
+    let entry = claim.entry;
+    let intentWritten = claim.intentWritten;
+    let step = this.decided(key, newStep ?? decideClaimed(entry, mapped, decisions));
     for (;;) {
       switch (step.do) {
         case 'look-up': {
@@ -130,11 +151,12 @@ export class RequestRunner {
           continue;
         }
         case 'record':
-          await store.markLeadCreated(key, runId, step.leadId);
+          entry = await store.markLeadCreated(key, runId, step.leadId);
           await this.deps.leadIndex?.recordLead(key, step.leadId);
-          return this.finished(step, true, true);
+          return this.finished(step, entry, true, true);
         case 'send': {
-          entry = await store.markSending(key, runId, sentSnapshotOf(step.lead));
+          if (!intentWritten) entry = await store.markSending(key, runId, sentSnapshotOf(step.lead));
+          intentWritten = false;
           await this.deps.onStep?.('sending', key.contactId);
           let leadId: string | undefined;
           try {
@@ -144,7 +166,7 @@ export class RequestRunner {
             continue;
           }
           await this.deps.onStep?.('lead-created', key.contactId);
-          await this.recordCreated(key, leadId);
+          entry = await this.recordCreated(key, leadId);
           await this.deps.onStep?.('lead-recorded', key.contactId);
           this.deps.log.info('lead created', {
             venueId: key.venueId,
@@ -152,25 +174,25 @@ export class RequestRunner {
             flagSetAt: key.flagSetAt,
             leadId,
           });
-          return this.finished({ do: 'record', leadId: leadId ?? 'unknown' }, true, true, 'send');
+          return this.finished({ do: 'record', leadId: leadId ?? 'unknown' }, entry, true, true, 'send');
         }
         case 'reject':
-          await store.reject(key, runId, step.reason);
+          entry = await store.reject(key, runId, step.reason);
           this.deps.log.info('request rejected', {
             venueId: key.venueId,
             contactId: key.contactId,
             reason: step.reason,
           });
-          return this.finished(step, false, false);
+          return this.finished(step, entry, false, false);
         case 'quarantine':
-          await store.quarantineLedger(key, runId, step.reason, { maybeSent: step.maybeSent });
+          entry = await store.quarantineLedger(key, runId, step.reason, { maybeSent: step.maybeSent });
           this.deps.log.error('request quarantined for replay', {
             venueId: key.venueId,
             contactId: key.contactId,
             maybeSent: step.maybeSent,
             reason: step.reason,
           });
-          return this.finished(step, false, false);
+          return this.finished(step, entry, false, false);
         case 'retry':
           await store.releaseForRetry(key, runId, step.error, { maybeSent: step.maybeSent });
           this.deps.log.warn('temporary failure; will retry next tick', {
@@ -193,10 +215,11 @@ export class RequestRunner {
   }
 
   /** The lead id is recorded before HubSpot is touched; if this run lost the claim meanwhile, say where the lead is. */
-  private async recordCreated(key: LedgerKey, leadId: string | undefined): Promise<void> {
+  private async recordCreated(key: LedgerKey, leadId: string | undefined): Promise<LedgerEntry> {
     try {
-      await this.deps.store.markLeadCreated(key, this.deps.runId, leadId ?? 'unknown');
+      const entry = await this.deps.store.markLeadCreated(key, this.deps.runId, leadId ?? 'unknown');
       if (leadId) await this.deps.leadIndex?.recordLead(key, leadId);
+      return entry;
     } catch (error) {
       if (error instanceof IllegalTransitionError) {
         this.deps.log.error('lead created after this run lost its claim; the new owner finds it by lookup', {
@@ -236,13 +259,14 @@ export class RequestRunner {
 
   private finished(
     step: Step,
+    entry: LedgerEntry,
     markDone: boolean,
     created: boolean,
     last: Step['do'] = step.do,
   ): RequestResult {
     const outcome = outcomeOf(step);
     if (!outcome) throw new Error(`step '${step.do}' has no outcome`);
-    return { kind: 'finished', outcome, markDone, resumed: false, created, last };
+    return { kind: 'finished', outcome, markDone, entry, resumed: false, created, last };
   }
 }
 

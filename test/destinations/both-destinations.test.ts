@@ -24,6 +24,9 @@ interface DestinationUnderTest {
   emails(w: World): string[];
   /** The next create is stored, then its answer is lost. */
   loseNextAnswer(w: World): void;
+  /** Every create is answered 503 (nothing stored) until `clearFaults`. */
+  turnCreatesAway(w: World): void;
+  clearFaults(w: World): void;
   /** Env that takes the lookup away. */
   withoutLookUp(w: World): Record<string, string>;
 }
@@ -36,6 +39,8 @@ const DESTINATIONS: DestinationUnderTest[] = [
     emails: (w) => w.tripleseat.leads('venue-b').map((lead) => lead.email_address),
     loseNextAnswer: (w) =>
       w.tripleseat.faults.add({ match: /create\.js/, dropAnswerAfterWrite: true, times: 1 }),
+    turnCreatesAway: (w) => w.tripleseat.faults.add({ match: /create\.js/, status: 503 }),
+    clearFaults: (w) => w.tripleseat.faults.clear(),
     withoutLookUp: () => ({ TRIPLESEAT_OAUTH_TOKEN: '' }),
   },
   {
@@ -49,6 +54,8 @@ const DESTINATIONS: DestinationUnderTest[] = [
         dropAnswerAfterWrite: true,
         times: 1,
       }),
+    turnCreatesAway: (w) => w.marinaPlatform.faults.add({ match: /POST \/api\/v2\/enquiries/, status: 503 }),
+    clearFaults: (w) => w.marinaPlatform.faults.clear(),
     withoutLookUp: (w) => {
       const venue = w.venue('marina');
       if (venue.destination?.type !== 'http') throw new Error('marina has no http destination');
@@ -85,6 +92,16 @@ describe.each(DESTINATIONS)('Both destinations: $kind ($venueId)', (destination)
       const bystander = validContact(w, { boat_brand: 'Grady-White' });
       w.tick(contact, venueId);
       w.tick(bystander, venueId);
+      // A new request is claimed with its intent to send in one write, so "claimed" (a claim without the
+      // intent) is reached by a request claimed again: its first send was turned away.
+      if (step === 'claimed') {
+        destination.turnCreatesAway(w);
+        try {
+          expect(await tickPoller(w, venueId)).toMatchObject({ created: 0, quarantined: 0 });
+        } finally {
+          destination.clearFaults(w);
+        }
+      }
 
       const crash = await crashingTick(w, venueId, step, contact);
       await tickPoller(w, venueId);

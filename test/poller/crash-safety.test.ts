@@ -40,6 +40,16 @@ function ledgerOf(w: World, venueId: string) {
   );
 }
 
+/** One run in which Tripleseat answers every create with 503: the requests are kept (CLAIMED) for later. */
+async function tickWithCreatesTurnedAway(w: World, venueId: string): Promise<void> {
+  w.tripleseat.faults.add({ match: /create\.js/, status: 503 });
+  try {
+    expect(await tickPoller(w, venueId)).toMatchObject({ created: 0, quarantined: 0 });
+  } finally {
+    w.tripleseat.faults.clear();
+  }
+}
+
 describe('Engine: pollVenue crash safety', () => {
   it.each<PollStep>(['claimed', 'lead-created', 'lead-recorded', 'flags-cleared'])(
     'a crash at "%s" followed by fresh runs gives exactly one lead and a cleared flag',
@@ -50,6 +60,10 @@ describe('Engine: pollVenue crash safety', () => {
       const bystander = validContact(w);
       w.tick(contact, 'venue-a');
       w.tick(bystander, 'venue-a');
+
+      // A new request is claimed with its intent to send in one write, so "claimed" (a claim without the
+      // intent) is reached by a request claimed again: its first send was turned away.
+      if (step === 'claimed') await tickWithCreatesTurnedAway(w, 'venue-a');
 
       // Act: the crashing run, then a run while the dead claim is live, then one after it expired.
       const crash = await crashingTick(w, 'venue-a', step, contact);

@@ -50,6 +50,19 @@ async function killThenRecover(venueId: string, step: string, contactId: string)
   return { killed, recovered };
 }
 
+/** One whole run in which Tripleseat answers every create with 503: its requests are kept (CLAIMED). */
+async function runWithCreatesTurnedAway(venueId: string) {
+  world.tripleseat.faults.add({ match: /create\.js/, status: 503 });
+  try {
+    expect(await startChild(bundle, world, venueId).done).toMatchObject({
+      kind: 'finished',
+      report: { created: 0, quarantined: 0 },
+    });
+  } finally {
+    world.tripleseat.faults.clear();
+  }
+}
+
 describe('Engine: pollVenue under SIGKILL', () => {
   it.each([
     { venueId: 'venue-b', step: 'claimed', leads: 1, state: 'DONE' },
@@ -66,6 +79,9 @@ describe('Engine: pollVenue under SIGKILL', () => {
       // Prepare
       const contactId = validContact(world);
       world.tick(contactId, venueId);
+      // A new request is claimed with its intent to send in one write, so "claimed" (a claim without the
+      // intent) is reached by a request claimed again: its first send was turned away.
+      if (step === 'claimed') await runWithCreatesTurnedAway(venueId);
 
       // Act
       const { killed, recovered } = await killThenRecover(venueId, step, contactId);

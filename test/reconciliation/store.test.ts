@@ -196,6 +196,55 @@ describe('Class: ReconciliationStore', () => {
 
       expect(results.filter((r) => r.outcome === 'claimed' && !r.resumed)).toHaveLength(1);
     });
+
+    it('creates a new request SENDING with the intent, in the one write; an existing one ignores the intent', async () => {
+      const store = storeAt({ now: 5_000 });
+      const key = freshKey();
+      const intent = { email: 'ada@example.com', firstName: 'Ada' };
+
+      const first = await store.claim(key, 'run-1', 60_000, { intent });
+      await store.releaseForRetry(key, 'run-1', '503', { maybeSent: false });
+      const again = await store.claim(key, 'run-2', 60_000, { intent });
+
+      expect(first).toMatchObject({ outcome: 'claimed', resumed: false, intentWritten: true });
+      expect(first.entry).toMatchObject({ state: 'SENDING', sendingAt: 5_000, sent: intent, attempts: 1 });
+      expect(again).toMatchObject({ outcome: 'claimed', resumed: true, intentWritten: false });
+      expect(again.entry).toMatchObject({ state: 'CLAIMED', attempts: 2 });
+      expect(again.entry.sendingAt).toBeUndefined();
+    });
+  });
+
+  describe('Method: markDoneMany', () => {
+    it('marks LEAD_CREATED entries DONE in batches, keeping every field and the contact index', async () => {
+      const clock = { now: 7_000 };
+      const store = storeAt(clock);
+      const created = [];
+      for (let i = 0; i < 30; i++) {
+        const key = await entryIn(store, 'LEAD_CREATED');
+        created.push((await store.getLedger(key))!);
+      }
+      clock.now = 8_000;
+
+      await store.markDoneMany(created);
+
+      for (const before of created) {
+        const after = await store.getLedger(before);
+        expect(after).toEqual({ ...before, state: 'DONE', updatedAt: 8_000 });
+        const forContact = await store.recordsForContact(before.contactId);
+        expect(forContact.map((record) => record['state'])).toEqual(['DONE']);
+      }
+    });
+
+    it('refuses an entry that is not LEAD_CREATED, writing nothing', async () => {
+      const store = storeAt({ now: 9_000 });
+      const done = await entryIn(store, 'LEAD_CREATED');
+      const sending = await entryIn(store, 'SENDING');
+      const entries = [(await store.getLedger(done))!, (await store.getLedger(sending))!];
+
+      await expect(store.markDoneMany(entries)).rejects.toBeInstanceOf(IllegalTransitionError);
+      expect((await store.getLedger(done))?.state).toBe('LEAD_CREATED');
+      expect((await store.getLedger(sending))?.state).toBe('SENDING');
+    });
   });
 
   describe('Method: transitions', () => {

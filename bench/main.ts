@@ -380,7 +380,9 @@ function buildRows(ours: SideResult, naive: SideResult, bundles: BundleSize[]) {
       ours: `${fmt(b.bytes / 1024, 0)} KiB`,
       naive: '',
       ratio: b.heaviest ? (b.bytes <= BUNDLE_BUDGET_BYTES ? '<= 1 MiB' : '> 1 MiB') : '',
-      note: b.initMs !== undefined ? `module init ${fmt(b.initMs, 0)} ms (fresh node, median of 3)` : '',
+      note: b.init
+        ? `module init ${fmt(b.init.wallMs, 0)} ms wall, ${fmt(b.init.cpuMs, 0)} ms CPU (fresh node, fastest of 5)`
+        : '',
     });
     for (const input of b.heaviest ?? [])
       rows.push({

@@ -32,7 +32,9 @@ export interface VenueSummary {
   /** Seeded contacts flagged for this venue / of them, valid ones (expected leads). */
   flagged: number;
   expectedLeads: number;
-  /** Leads in this venue's Tripleseat account. */
+  /** Where the venue's leads go: 'Tripleseat', or its http destination's name. */
+  destinationName: string;
+  /** Leads in this venue's own account at its destination. */
   leadsInAccount: number;
   leads: Array<{ leadId: number | string; email: string; contact?: string }>;
   runs: Array<{ trigger: string; status: string }>;
@@ -211,6 +213,7 @@ export function buildOnceSummary(input: SummaryInput): OnceSummary {
       displayName: venue.displayName,
       flagged: flaggedHere.length,
       expectedLeads: expected.length,
+      destinationName: venue.destination?.type === 'http' ? venue.destination.name : 'Tripleseat',
       leadsInAccount: leads.length,
       leads: leads.map((lead) => {
         const owner = contactByEmail.get(normEmail(lead.email_address));
@@ -374,7 +377,7 @@ export function formatOnceSummary(summary: OnceSummary): string {
   out.push('');
   for (const venue of summary.venues) {
     out.push(
-      `${venue.displayName} [${venue.venueId}]: ${venue.leadsInAccount} lead(s) in its Tripleseat account ` +
+      `${venue.displayName} [${venue.venueId}]: ${venue.leadsInAccount} lead(s) in its ${venue.destinationName} account ` +
         `(expected ${venue.expectedLeads}); runs: ${venue.runs.map((run) => `${run.trigger} ${run.status}`).join(', ')}`,
     );
     for (const lead of venue.leads) out.push(`    lead #${lead.leadId}  ${lead.contact ?? lead.email}`);

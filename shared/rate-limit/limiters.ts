@@ -11,7 +11,9 @@
  *   send time, so a delayed request never lets the next one reach the server early.
  * - Webex: cost per rolling second, admitted while the window has room and charged in full (the
  *   server's own rule), at the limit `X-Secondly-Call-Limit` reports; tightened when it reports more
- *   use than ours (other clients of the token).
+ *   use than ours (other clients of the token). A new limiter sends its first Webex query only once a
+ *   full window has passed since it was made: the previous invocation of the same token may have just
+ *   filled the window (admitted while room, charged in full), and nothing tells us until an answer does.
  * Every lane widens its margin and pauses for Retry-After on a 429 (`rateLimited`).
  *
  * Time: `now`/`sleep` are injected (API time); by default wall time sped up by `timeScale`.
@@ -82,6 +84,8 @@ export class ApiLimiters {
   private readonly sleep: (ms: number) => Promise<void>;
   private webexCostLimit: number;
   private webexDaily: WebexQuota | undefined;
+  /** API time this limiter was made; Webex use before it is unseen (see `lane`). */
+  private readonly createdAt: number;
 
   constructor(private readonly options: LimiterOptions) {
     if (!(options.hubspotTenSecondLimit > 0)) throw new RangeError('hubspotTenSecondLimit must be positive');
@@ -91,6 +95,7 @@ export class ApiLimiters {
     this.sleep =
       options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms / timeScale))));
     this.webexCostLimit = options.webexCostPerSecond ?? 50;
+    this.createdAt = this.now();
   }
 
   /** The average pace (API-time ms between sends) each request-counted API runs at; for docs and tests. */
@@ -202,6 +207,9 @@ export class ApiLimiters {
           ...this.window(api),
           ...(maxConcurrent !== undefined ? { maxConcurrent } : {}),
           admitWhileRoom: api === 'webex',
+          // Webex counts per token: a new container's first query may land in a second the previous
+          // invocation overdrew (seen in the bench: a cost-1 introspection refused at 505/500).
+          ...(api === 'webex' ? { unseenUseUntil: this.createdAt } : {}),
         },
         { now: this.now, sleep: this.sleep },
       );

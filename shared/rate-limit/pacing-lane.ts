@@ -32,6 +32,13 @@ export interface LaneOptions {
    * window may overdraw it, as Webex's cost budget does). `false`: admit only if it fits. @default false
    */
   admitWhileRoom?: boolean;
+  /**
+   * API time up to which the server's window may hold use this lane never saw: another client of the
+   * same credential, typically the previous invocation, which may have just filled the window. Until
+   * that use has left the window (`windowMs` + margin later), or the server reports its usage
+   * (`observeServerUsage`), nothing is admitted. @default none (the window starts empty)
+   */
+  unseenUseUntil?: number;
 }
 
 interface Sent {
@@ -56,6 +63,8 @@ export class PacingLane {
   private readonly waiting: Waiter[] = [];
   private inFlight = 0;
   private pausedUntil = 0;
+  /** Before this, the server's window may be full of use we never saw (see `unseenUseUntil`). */
+  private unseenUntil = 0;
   private marginMs: number;
   private timerPending = false;
   private closed = false;
@@ -68,6 +77,7 @@ export class PacingLane {
     if (!(options.limit > 0)) throw new RangeError('a pacing lane needs a positive limit');
     this.limit = options.limit;
     this.marginMs = options.baseMarginMs ?? 10;
+    if (options.unseenUseUntil !== undefined) this.unseenUntil = options.unseenUseUntil + this.windowMs() + 1;
   }
 
   /** Waits until the server would accept a request of `weight`, then admits it. */
@@ -96,6 +106,8 @@ export class PacingLane {
    * When that is more than we sent, the difference is counted as sent now by someone else.
    */
   observeServerUsage(used: number): void {
+    // The server's own figure replaces the guess that its window might be full.
+    this.unseenUntil = 0;
     const ours = this.weightInWindow(this.clock.now());
     if (used > ours) this.sends.push({ at: this.clock.now(), weight: used - ours });
   }
@@ -131,7 +143,8 @@ export class PacingLane {
 
   /** Milliseconds until `weight` fits, 0 when it fits now. */
   private waitFor(weight: number, now: number): number {
-    if (now < this.pausedUntil) return this.pausedUntil - now;
+    const blockedUntil = Math.max(this.pausedUntil, this.unseenUntil);
+    if (now < blockedUntil) return blockedUntil - now;
     let used = this.weightInWindow(now);
     const fits = (total: number) =>
       this.options.admitWhileRoom ? total < this.limit : total + weight <= this.limit;

@@ -11,10 +11,17 @@
  * Every "newer or not" decision is a single conditional write, like the ledger's.
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { keys } from './keys';
 import type { LedgerKey } from './store';
+import { BATCH_WRITE_LIMIT, chunks, sendUntilProcessed, type BackoffOptions } from './unprocessed-retry';
 
 export const LeadIndexRecordSchema = z.object({
   pk: z.string(),
@@ -74,6 +81,24 @@ export type UnknownLeadRecord = z.infer<typeof UnknownLeadRecordSchema>;
 
 const ReconcileMarkSchema = z.object({ lastRunStartedAt: z.number() });
 
+/** A lead id the index can hold: the ledger writes 'unknown' when a create answered without one. */
+export function isRealLeadId(leadId: string | undefined): leadId is string {
+  return leadId !== undefined && leadId !== 'unknown' && leadId !== '';
+}
+
+/** The index record of `leadId` (lead id -> the request that created it). */
+export function leadIndexItem(key: LedgerKey, leadId: string, now: number): LeadIndexRecord {
+  return {
+    pk: keys.venue(key.venueId),
+    sk: keys.leadIndex(leadId),
+    venueId: key.venueId,
+    leadId,
+    contactId: key.contactId,
+    flagSetAt: key.flagSetAt,
+    indexedAt: now,
+  };
+}
+
 export class LeadIndexConflictError extends Error {
   override readonly name = 'LeadIndexConflictError';
   constructor(venueId: string, leadId: string, contactId: string, existing: string) {
@@ -88,12 +113,15 @@ export interface LeadIndexOptions {
   client: DynamoDBClient;
   tableName: string;
   now?: () => number;
+  /** Backoff for unprocessed batch items (tests make it instant). */
+  backoff?: BackoffOptions;
 }
 
 export class LeadIndex {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
   private readonly now: () => number;
+  private readonly backoff: BackoffOptions;
 
   constructor(options: LeadIndexOptions) {
     this.doc = DynamoDBDocumentClient.from(options.client, {
@@ -101,6 +129,7 @@ export class LeadIndex {
     });
     this.table = options.tableName;
     this.now = options.now ?? Date.now;
+    this.backoff = options.backoff ?? {};
   }
 
   /**
@@ -108,16 +137,8 @@ export class LeadIndex {
    * same lead id is refused (it would route one lead's outcome to two people).
    */
   async recordLead(key: LedgerKey, leadId: string): Promise<void> {
-    if (leadId === 'unknown' || leadId === '') return;
-    const record: LeadIndexRecord = {
-      pk: keys.venue(key.venueId),
-      sk: keys.leadIndex(leadId),
-      venueId: key.venueId,
-      leadId,
-      contactId: key.contactId,
-      flagSetAt: key.flagSetAt,
-      indexedAt: this.now(),
-    };
+    if (!isRealLeadId(leadId)) return;
+    const record = leadIndexItem(key, leadId, this.now());
     const ok = await this.ifConditionHolds(() =>
       this.doc.send(
         new PutCommand({
@@ -132,6 +153,31 @@ export class LeadIndex {
     if (!ok) {
       const existing = await this.findLead(key.venueId, leadId);
       throw new LeadIndexConflictError(key.venueId, leadId, key.contactId, existing?.contactId ?? '?');
+    }
+  }
+
+  /**
+   * Indexes leads the caller has just created, 25 a call. A lead id the destination has just issued
+   * belongs to no other request, so recordLead's condition could not fail for these and none is sent.
+   */
+  async recordNewLeads(leads: ReadonlyArray<{ key: LedgerKey; leadId: string }>): Promise<void> {
+    const now = this.now();
+    const requests = leads
+      .filter(({ leadId }) => isRealLeadId(leadId))
+      .map(({ key, leadId }) => ({ PutRequest: { Item: leadIndexItem(key, leadId, now) } }));
+    for (const chunk of chunks(requests, BATCH_WRITE_LIMIT)) {
+      await sendUntilProcessed(
+        chunk,
+        async (batch) => {
+          // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html
+          const result = await this.doc.send(
+            new BatchWriteCommand({ RequestItems: { [this.table]: [...batch] } }),
+          );
+          return result.UnprocessedItems?.[this.table] as typeof batch | undefined;
+        },
+        `indexing ${chunk.length} new lead(s)`,
+        this.backoff,
+      );
     }
   }
 

@@ -151,8 +151,8 @@ export class LedgerStore {
   }
 
   /**
-   * DONE for many LEAD_CREATED entries, 25 a call instead of one conditional write each. Each entry must
-   * be as last read or written (a LEAD_CREATED entry changes only by becoming DONE, so it is still
+   * DONE for many LEAD_CREATED entries, 25 writes a call instead of one conditional write each. Each entry
+   * must be as last read or written (a LEAD_CREATED entry changes only by becoming DONE, so it is still
    * exact): the item is written whole, with the GSI keys the claim gave it.
    */
   async markDoneMany(entries: readonly LedgerEntry[]): Promise<void> {

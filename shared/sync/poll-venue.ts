@@ -113,6 +113,8 @@ interface PendingFinish {
   /** LEAD_CREATED entries become DONE once their flag is cleared. */
   markDone: boolean;
   entry: LedgerEntry;
+  /** Created by this run: indexed (lead id -> request) with its DONE. */
+  newLead: boolean;
 }
 
 export async function pollVenue(deps: PollVenueDeps): Promise<PollReport> {
@@ -175,7 +177,7 @@ class VenueRun {
         ...(deps.tripleseat.noLookUpReason ? { noLookUpReason: deps.tripleseat.noLookUpReason } : {}),
       },
       log,
-      ...(deps.leadIndex ? { leadIndex: deps.leadIndex } : {}),
+      ...(deps.leadIndex ? { leadIndex: deps.leadIndex, newLeadsIndexedByCaller: true } : {}),
       onStep: deps.onStep,
       onDecision: deps.onDecision,
     });
@@ -301,6 +303,7 @@ class VenueRun {
           update: this.update(key.contactId, result.outcome),
           markDone: result.markDone,
           entry: result.entry,
+          newLead: result.newLead,
         };
     }
   }
@@ -319,12 +322,19 @@ class VenueRun {
   }
 
   /**
-   * Clears the flags of a page in batches, then marks the created leads DONE. A marketer may have ticked
+   * Indexes the leads this run created, clears the flags of a page in batches, then marks the created
+   * leads DONE (both 25 a call). A marketer may have ticked
    * the box again while the older request was in flight: clearing would wipe that newer request, so the
    * flags just cleared are read back and any with a newer tick are set again (one call per 50 contacts).
    */
   private async finish(pending: PendingFinish[]): Promise<void> {
     if (pending.length === 0) return;
+    // The leads this run created are indexed before HubSpot is touched (see newLeadsIndexedWithDone).
+    await this.deps.leadIndex?.recordNewLeads(
+      pending.flatMap(({ key, entry, newLead }) =>
+        newLead && entry.leadId ? [{ key, leadId: entry.leadId }] : [],
+      ),
+    );
     const { failed } = await this.deps.hubspot.updateContacts(pending.map((item) => item.update));
     const failedIds = new Map(failed.map((failure) => [failure.id, failure.reason]));
     const cleared: PendingFinish[] = [];

@@ -53,7 +53,19 @@ export interface RequestRunnerDeps {
   /** Every step decided for a request, in order (the dry-run parity test and the live view use it). */
   onDecision?: (key: LedgerKey, step: Step) => void;
   /** Lead id -> request, for Tripleseat's outcome deliveries (shared/reconciliation/lead-index.ts). */
-  leadIndex?: { recordLead(key: LedgerKey, leadId: string): Promise<void> };
+  leadIndex?: LeadIndexPort;
+  /**
+   * The caller indexes the leads this runner creates (`newLead` results), in batches, before it writes
+   * HubSpot (the poller). The runner then indexes only leads found by lookup or found recorded.
+   */
+  newLeadsIndexedByCaller?: boolean;
+}
+
+export interface LeadIndexPort {
+  /** Refused (LeadIndexConflictError) when another request has the lead id. */
+  recordLead(key: LedgerKey, leadId: string): Promise<void>;
+  /** Leads just created (new ids): written in batches, without a condition. */
+  recordNewLeads(leads: ReadonlyArray<{ key: LedgerKey; leadId: string }>): Promise<void>;
 }
 
 export type RequestResult =
@@ -66,6 +78,8 @@ export type RequestResult =
       outcome: Outcome;
       markDone: boolean;
       entry: LedgerEntry;
+      /** This run created the lead (not found by lookup, not recorded earlier). */
+      newLead: boolean;
       resumed: boolean;
       created: boolean;
       last: Step['do'];
@@ -91,11 +105,16 @@ export class RequestRunner {
     if (claim.outcome === 'exists') {
       const step = this.decided(key, decideExisting(claim.entry));
       if (step.do !== 'finish') return { kind: 'left' };
+      // A run that stopped before its DONE may not have indexed its lead either.
+      if (step.markDone && claim.entry.leadId) {
+        await this.deps.leadIndex?.recordLead(key, claim.entry.leadId);
+      }
       return {
         kind: 'finished',
         outcome: step.outcome,
         markDone: step.markDone,
         entry: claim.entry,
+        newLead: false,
         resumed: true,
         created: false,
         last: 'finish',
@@ -218,7 +237,7 @@ export class RequestRunner {
   private async recordCreated(key: LedgerKey, leadId: string | undefined): Promise<LedgerEntry> {
     try {
       const entry = await this.deps.store.markLeadCreated(key, this.deps.runId, leadId ?? 'unknown');
-      if (leadId) await this.deps.leadIndex?.recordLead(key, leadId);
+      if (leadId && !this.deps.newLeadsIndexedByCaller) await this.deps.leadIndex?.recordLead(key, leadId);
       return entry;
     } catch (error) {
       if (error instanceof IllegalTransitionError) {
@@ -257,6 +276,7 @@ export class RequestRunner {
     return step;
   }
 
+  /** `created`: the request's lead exists now (made or found by this run); `last === 'send'`: made by it. */
   private finished(
     step: Step,
     entry: LedgerEntry,
@@ -266,7 +286,8 @@ export class RequestRunner {
   ): RequestResult {
     const outcome = outcomeOf(step);
     if (!outcome) throw new Error(`step '${step.do}' has no outcome`);
-    return { kind: 'finished', outcome, markDone, entry, resumed: false, created, last };
+    const newLead = last === 'send';
+    return { kind: 'finished', outcome, markDone, entry, newLead, resumed: false, created, last };
   }
 }
 

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { keys, ReconciliationStore } from '../../shared/reconciliation';
+import { LeadIndex } from '../../shared/reconciliation/lead-index';
 import type { PollStep } from '../../shared/sync/poll-venue';
 import { createHandler } from '../../lambdas/venue-poller/handler';
 import type { World } from '../../sandbox/world';
@@ -80,6 +81,13 @@ describe('Engine: pollVenue crash safety', () => {
       expect(entry?.leadId).toBe(String(leadsFor(w, 'venue-a', contact)[0]?.id));
       // After "flags-cleared" the flag is gone, so no later run revisits it: the lead id is the record.
       expect(entry?.state).toBe(step === 'flags-cleared' ? 'LEAD_CREATED' : 'DONE');
+      // Whichever run finished it, the lead is indexed to its request (outcome deliveries find it).
+      const index = new LeadIndex({ client: w.dynamo.client, tableName: w.dynamo.tableName });
+      expect(await index.findLead('venue-a', entry?.leadId ?? '')).toEqual({
+        venueId: 'venue-a',
+        contactId: contact,
+        flagSetAt: entry?.flagSetAt,
+      });
     },
   );
 

@@ -68,7 +68,7 @@ async function seedLedger(w: World, key: LedgerKey, seed: LedgerSeed, email: str
     case 'lead-created':
       await store.claim(key, 'dead-run', 60_000);
       await store.markSending(key, 'dead-run', { email });
-      await store.markLeadCreated(key, 'dead-run', 'L-earlier');
+      await store.markLeadCreated(key, 'dead-run', `L-earlier-${key.contactId}`);
       return;
     case 'rejected':
       await store.claim(key, 'dead-run', 60_000);

@@ -233,6 +233,8 @@ async function checkTripleseatIfOwn(
   found: CredentialsFound,
   rows: CheckRow[],
 ): Promise<void> {
+  // A venue on another platform has no Tripleseat account: checkDestination covers it.
+  if (venue.destination?.type === 'http') return;
   // Tripleseat credentials are per venue: check them only when they are known to be this venue's, or
   // when this venue alone was named (then the row above warns that nothing says whose they are).
   const venueCredentials = found.owner?.venueId === venue.id || input.venueId !== undefined;

@@ -186,6 +186,15 @@ export async function tripleseatWithOauth(
   use: CredentialUse,
 ): Promise<{ client: TripleseatClient; admin: () => HubSpotAdmin; boundToVenue: boolean }> {
   const venue = ctx.venue(venueId);
+  if (venue.destination?.type === 'http') {
+    // An http destination is configured for creating and looking up leads only: nothing to list or delete.
+    throw new OpsError(
+      `venue '${venueId}' sends its leads to ${venue.destination.name}, not Tripleseat; dedupe lists and ` +
+        `deletes through Tripleseat's lead API, which ${venue.destination.name} is not configured to offer. ` +
+        `Look for duplicates in ${venue.destination.name} itself: the lead ids venue-sync recorded are in ` +
+        "'venue-sync status contact <id>'",
+    );
+  }
   const found = await ctx.credentials(venue, use);
   const client = ctx.tripleseat(venue, found.credentials);
   if (!client?.hasOauth) {

@@ -352,7 +352,11 @@ describe('Command: dedupe', () => {
     const applied = await cli(w, ['dedupe', 'venue-b', '--emails-from', file, '--apply', '--yes', '--json'], {
       venue: 'venue-b',
     });
-    const noOauth = await cli(w, ['dedupe', 'marina', '--emails-from', file], { venue: 'marina' });
+    const noOauth = await cli(w, ['dedupe', 'venue-a', '--emails-from', file], {
+      venue: 'venue-a',
+      env: { TRIPLESEAT_OAUTH_TOKEN: undefined },
+    });
+    const otherPlatform = await cli(w, ['dedupe', 'marina', '--emails-from', file], { venue: 'marina' });
 
     // Assess
     expect(report.stdout).toContain('2 email(s) checked, 1 duplicate group(s), 2 extra lead(s)');
@@ -367,5 +371,9 @@ describe('Command: dedupe', () => {
     ).toEqual([first]);
     expect(noOauth.code).toBe(1);
     expect(noOauth.stderr).toContain("needs the venue's OAuth token");
+    expect(otherPlatform.code).toBe(1);
+    expect(otherPlatform.stderr).toContain(
+      "venue 'marina' sends its leads to Marina platform, not Tripleseat",
+    );
   });
 });

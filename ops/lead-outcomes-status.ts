@@ -1,10 +1,15 @@
 /**
  * `venue-sync status`'s lead-outcome part for one Tripleseat venue (docs/lead-outcomes.md): what became of
  * the leads venue-sync sent, from the venue's `OUTCOME#<leadId>` items (one per lead with an outcome), the
- * deliveries about leads it did not create (`UNKNOWNLEAD#`), and when the nightly reconcile last ran.
+ * deliveries about leads it did not create (`UNKNOWNLEAD#`), the signed deliveries the receiver could not
+ * read and kept (`UNREADABLE#`), and when the nightly reconcile last ran.
  * The counting is pure (summarizeLeadOutcomes); reading the table is leadOutcomeStatus.
  */
-import type { LeadOutcomeRecord, UnknownLeadRecord } from '../shared/reconciliation/lead-index';
+import type {
+  LeadOutcomeRecord,
+  UnknownLeadRecord,
+  UnreadableDeliveryRecord,
+} from '../shared/reconciliation/lead-index';
 import { LeadIndex } from '../shared/reconciliation/lead-index';
 import type { OpsContext } from './context';
 import { isoTime } from './io';
@@ -24,6 +29,11 @@ export interface LeadOutcomeStatus {
   medianLeadToBookingSeconds?: number;
   /** Deliveries about leads venue-sync did not create (web-form leads, another system's). */
   unknownLeads: number;
+  /**
+   * Signed deliveries the receiver could not read, kept for `venue-sync replay --deliveries`, and why
+   * (distinct reasons: the fields it could not read, never their values).
+   */
+  unreadableDeliveries: { kept: number; why: string[] };
   lastOutcomeAt?: string;
   lastReconcileStartedAt?: string;
 }
@@ -40,6 +50,7 @@ export function summarizeLeadOutcomes(
   outcomes: readonly LeadOutcomeRecord[],
   unknownLeads: readonly UnknownLeadRecord[],
   lastReconcileMs?: number,
+  unreadable: readonly UnreadableDeliveryRecord[] = [],
 ): LeadOutcomeStatus {
   const byStage: Record<string, number> = {};
   const reasons = new Map<string, number>();
@@ -73,6 +84,10 @@ export function summarizeLeadOutcomes(
     ...(tickToLead !== undefined ? { medianTickToLeadSeconds: Math.round(tickToLead) } : {}),
     ...(leadToBooking !== undefined ? { medianLeadToBookingSeconds: Math.round(leadToBooking) } : {}),
     unknownLeads: unknownLeads.length,
+    unreadableDeliveries: {
+      kept: unreadable.length,
+      why: [...new Set(unreadable.map((record) => `${record.reason}: ${record.detail}`))].sort(),
+    },
     ...(outcomes.length > 0 ? { lastOutcomeAt: isoTime(lastOutcome) } : {}),
     ...(lastReconcileMs !== undefined ? { lastReconcileStartedAt: isoTime(lastReconcileMs) } : {}),
   };
@@ -81,12 +96,13 @@ export function summarizeLeadOutcomes(
 export async function leadOutcomeStatus(ctx: OpsContext, venueId: string): Promise<LeadOutcomeStatus> {
   const { client, tableName } = ctx.dynamo;
   const index = new LeadIndex({ client, tableName, now: ctx.now });
-  const [outcomes, unknown, lastReconcile] = await Promise.all([
+  const [outcomes, unknown, lastReconcile, unreadable] = await Promise.all([
     index.listOutcomes(venueId),
     index.listUnknownLeads(venueId),
     index.lastReconcile(venueId),
+    index.listUnreadableDeliveries(venueId),
   ]);
-  return summarizeLeadOutcomes(outcomes, unknown, lastReconcile);
+  return summarizeLeadOutcomes(outcomes, unknown, lastReconcile, unreadable);
 }
 
 /** A duration for people: `45s`, `12m`, `3.5h`, `6.2d`. */
@@ -113,5 +129,13 @@ export function renderLeadOutcomes(status: LeadOutcomeStatus): string[] {
     `    last outcome: ${status.lastOutcomeAt ?? 'none'}   nightly reconcile: ${status.lastReconcileStartedAt ?? 'never ran'}` +
       `   deliveries about leads venue-sync did not create: ${status.unknownLeads}`,
   );
+  const { unreadableDeliveries } = status;
+  if (unreadableDeliveries.kept > 0) {
+    lines.push(
+      `    UNREADABLE Tripleseat deliveries kept: ${unreadableDeliveries.kept} ` +
+        `(${unreadableDeliveries.why.slice(0, 3).join('; ')}); Tripleseat's payload differs from what the ` +
+        "reader assumes (docs/lead-outcomes.md): fix the reader, deploy, then 'venue-sync replay <venue> --deliveries'",
+    );
+  }
   return lines;
 }

@@ -7,7 +7,8 @@
  * Answers (Tripleseat resends up to 5 more times without a 200):
  *   200  applied, a repeat or older delivery (nothing changed), or a lead venue-sync did not create
  *        (recorded for ops) — retrying those would change nothing
- *   401  bad or missing signature, nothing written;  400  unreadable body (signed, so logged for ops)
+ *   401  bad or missing signature, nothing written;  400  not a POST Function URL request
+ *   200  also for a signed body it cannot read: kept for `venue-sync replay --deliveries` (resends would not help)
  *   503  the venue's lease is held (a poll or replay is running): retried later
  *   500  HubSpot or the table failed: retried; the nightly reconcile re-applies what is still missing
  */
@@ -102,13 +103,28 @@ export function createHandler(
     }
     const parsed = parseTripleseatDelivery(body);
     if (!parsed.ok) {
-      log.error('tripleseat webhook refused: unreadable delivery', {
+      // Signed, so it is Tripleseat's: its fields are not what this reader assumes. Resending cannot
+      // change that, so it is kept whole for `venue-sync replay --deliveries` (after the reader is
+      // fixed) and answered 200; a failed keep is answered 500 so Tripleseat resends it.
+      const why = { reason: parsed.reason, detail: parsed.detail };
+      try {
+        await index.keepUnreadableDelivery(venueId, body, why);
+      } catch (error) {
+        log.error('tripleseat delivery unreadable and could not be kept; Tripleseat will retry', {
+          venueId,
+          status: 500,
+          ...why,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        });
+        return text(500, 'failed; retry');
+      }
+      log.error('tripleseat delivery unreadable: kept for venue-sync replay --deliveries', {
         venueId,
-        status: 400,
-        reason: parsed.reason,
-        detail: parsed.detail,
+        status: 200,
+        ...why,
       });
-      return text(400, 'bad request');
+      count(LEAD_OUTCOME_METRIC_NAMES.deliveriesUnreadable);
+      return text(200, 'kept: unreadable');
     }
     count(LEAD_OUTCOME_METRIC_NAMES.deliveriesAccepted);
 

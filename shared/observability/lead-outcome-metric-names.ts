@@ -15,6 +15,8 @@ export const LEAD_OUTCOME_SERVICE_NAMES = {
 export const LEAD_OUTCOME_METRIC_NAMES = {
   /** Count, 1 per delivery with a valid signature and a readable body. */
   deliveriesAccepted: 'TripleseatDeliveriesAccepted',
+  /** Count, 1 per signed delivery the receiver could not read (kept for `venue-sync replay --deliveries`). */
+  deliveriesUnreadable: 'TripleseatDeliveriesUnreadable',
   /** Count, 1 per request refused with 401 (bad or missing signature). */
   deliveriesUnauthorized: 'TripleseatDeliveriesUnauthorized',
   /** Count, 1 per delivery about a lead venue-sync did not create (answered 200, recorded for ops). */

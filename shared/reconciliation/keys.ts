@@ -26,6 +26,9 @@ export const keys = {
   /** A delivery about a lead venue-sync did not create (ops record, pk `venue(venueId)`). */
   unknownLead: (leadId: string) => `UNKNOWNLEAD#${leadId}`,
   unknownLeadPrefix: 'UNKNOWNLEAD#',
+  /** A signed Tripleseat delivery the receiver could not read, kept for replay (pk `venue(venueId)`). */
+  unreadableDelivery: (digest: string) => `UNREADABLE#${digest}`,
+  unreadableDeliveryPrefix: 'UNREADABLE#',
   /** Where the nightly lead reconcile resumes (pk `venue(venueId)`). */
   leadReconcile: 'LEAD_RECONCILE',
 } as const;

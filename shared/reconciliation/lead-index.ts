@@ -6,13 +6,16 @@
  *   LEADID#<leadId>       -> { contactId, flagSetAt }       written when a lead id is recorded
  *   OUTCOME#<leadId>      -> the last applied outcome, with the delivery time it came from (order-safe)
  *   UNKNOWNLEAD#<leadId>  -> a delivery about a lead venue-sync did not create (ops only)
+ *   UNREADABLE#<digest>   -> a signed delivery the receiver could not read, kept whole for replay
  *   LEAD_RECONCILE        -> where the nightly reconcile resumes
  *
  * Every "newer or not" decision is a single conditional write, like the ledger's.
  */
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -78,6 +81,24 @@ export const UnknownLeadRecordSchema = z.object({
   lastSeenAt: z.number(),
 });
 export type UnknownLeadRecord = z.infer<typeof UnknownLeadRecordSchema>;
+
+export const UnreadableDeliveryRecordSchema = z.object({
+  pk: z.string(),
+  sk: z.string(),
+  venueId: z.string(),
+  /** The delivery exactly as received (signature checked), so a fixed reader can apply it later. */
+  body: z.string(),
+  /** Why it could not be read: the reader's reason and the fields it could not read (never values). */
+  reason: z.string(),
+  detail: z.string(),
+  deliveries: z.number().int(),
+  firstSeenAt: z.number(),
+  lastSeenAt: z.number(),
+});
+export type UnreadableDeliveryRecord = z.infer<typeof UnreadableDeliveryRecordSchema>;
+
+/** A DynamoDB item holds 400 KB; a delivery this long is not one of Tripleseat's and is not kept whole. */
+const MAX_KEPT_BODY_CHARS = 300_000;
 
 const ReconcileMarkSchema = z.object({ lastRunStartedAt: z.number() });
 
@@ -247,6 +268,44 @@ export class LeadIndex {
       lastSeenAt: now,
     };
     await this.doc.send(new PutCommand({ TableName: this.table, Item: record }));
+  }
+
+  /**
+   * Keeps a signed delivery the receiver could not read, once per distinct body (Tripleseat's resends of
+   * it are counted), for `venue-sync status` and `venue-sync replay --deliveries`.
+   */
+  async keepUnreadableDelivery(
+    venueId: string,
+    body: string,
+    why: { reason: string; detail: string },
+  ): Promise<void> {
+    const now = this.now();
+    const sk = keys.unreadableDelivery(createHash('sha256').update(body).digest('hex').slice(0, 32));
+    const existing = await this.get(keys.venue(venueId), sk);
+    const previous = existing ? UnreadableDeliveryRecordSchema.safeParse(existing) : undefined;
+    const cut = body.length > MAX_KEPT_BODY_CHARS;
+    const record: UnreadableDeliveryRecord = {
+      pk: keys.venue(venueId),
+      sk,
+      venueId,
+      body: cut ? body.slice(0, MAX_KEPT_BODY_CHARS) : body,
+      reason: why.reason,
+      detail: cut ? `${why.detail} (body cut at ${MAX_KEPT_BODY_CHARS} characters)` : why.detail,
+      deliveries: (previous?.success ? previous.data.deliveries : 0) + 1,
+      firstSeenAt: previous?.success ? previous.data.firstSeenAt : now,
+      lastSeenAt: now,
+    };
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: record }));
+  }
+
+  async listUnreadableDeliveries(venueId: string): Promise<UnreadableDeliveryRecord[]> {
+    const items = await this.queryPrefix(venueId, keys.unreadableDeliveryPrefix);
+    return items.map((item) => UnreadableDeliveryRecordSchema.parse(item));
+  }
+
+  async removeUnreadableDelivery(venueId: string, sk: string): Promise<void> {
+    // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DeleteItem.html
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: keys.venue(venueId), sk } }));
   }
 
   async listUnknownLeads(venueId: string): Promise<UnknownLeadRecord[]> {

@@ -8,7 +8,13 @@ import { keys, ReconciliationStore, type LedgerKey } from '../../shared/reconcil
 import { signTripleseatBody } from '../../shared/tripleseat/webhook/signature';
 import { tripleseatKeys } from '../../sandbox/world';
 import { tickPoller, validContact } from '../helpers/world';
-import { OUTCOME_LABELS, contactValue, useOutcomeWorld, webhookSecret } from './helpers';
+import {
+  OUTCOME_LABELS,
+  contactValue,
+  sendLead as sendLeadIn,
+  useOutcomeWorld,
+  webhookSecret,
+} from './helpers';
 
 const A = OUTCOME_LABELS['venue-a'];
 const B = OUTCOME_LABELS['venue-b'];
@@ -16,21 +22,7 @@ const B = OUTCOME_LABELS['venue-b'];
 describe('Tripleseat lead outcomes', () => {
   const ctx = useOutcomeWorld();
 
-  /** A marketer ticks the venue's box; the poller sends the lead; Tripleseat announces it. */
-  async function sendLead(venueId: string): Promise<{ contactId: string; leadId: number; email: string }> {
-    const { world } = ctx();
-    const contactId = validContact(world);
-    const email = world.hubspot.getContact(contactId)?.properties['email'] ?? '';
-    world.tick(contactId, venueId);
-    // Deliveries wait until the poll has recorded the lead, so the test decides the order, not timing.
-    world.tripleseat.webhooks.pause();
-    await tickPoller(world, venueId);
-    world.tripleseat.webhooks.resume();
-    await world.tripleseat.webhooks.settled();
-    const lead = world.tripleseat.leads(venueId).find((candidate) => candidate.email_address === email);
-    if (!lead) throw new Error(`no lead for ${email} in ${venueId}`);
-    return { contactId, leadId: lead.id, email };
-  }
+  const sendLead = (venueId: string) => sendLeadIn(ctx().world, venueId);
 
   async function settle(): Promise<void> {
     await ctx().world.tripleseat.webhooks.settled();

@@ -11,7 +11,7 @@ import { LeadIndex } from '../../shared/reconciliation/lead-index';
 import { snakeCaseLabel } from '../../shared/schema';
 import { serveFunctionUrl, type RunningFunctionUrl } from '../../sandbox/function-url';
 import { tripleseatKeys, World } from '../../sandbox/world';
-import { capturingObservability } from '../helpers/world';
+import { capturingObservability, tickPoller, validContact } from '../helpers/world';
 
 export const webhookSecret = (venueId: string) => `whsec-${venueId}`;
 
@@ -105,4 +105,24 @@ export function propertyOf(label: string): string {
 export function contactValue(world: World, contactId: string, label: string): string | undefined {
   const value = world.hubspot.getContact(contactId)?.properties[propertyOf(label)];
   return value === null || value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * A marketer ticks the venue's box on a new contact; the real poller sends the lead. Deliveries wait until
+ * the poll has recorded the lead id, so a test decides the order, not timing.
+ */
+export async function sendLead(
+  world: World,
+  venueId: string,
+): Promise<{ contactId: string; leadId: number; email: string }> {
+  const contactId = validContact(world);
+  const email = world.hubspot.getContact(contactId)?.properties['email'] ?? '';
+  world.tick(contactId, venueId);
+  world.tripleseat.webhooks.pause();
+  await tickPoller(world, venueId);
+  world.tripleseat.webhooks.resume();
+  await world.tripleseat.webhooks.settled();
+  const lead = world.tripleseat.leads(venueId).find((candidate) => candidate.email_address === email);
+  if (!lead) throw new Error(`no lead for ${email} in ${venueId}`);
+  return { contactId, leadId: lead.id, email };
 }

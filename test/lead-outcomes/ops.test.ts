@@ -15,8 +15,7 @@ import { endpointRow } from '../../ops/lead-outcomes-check';
 import { median, summarizeLeadOutcomes } from '../../ops/lead-outcomes-status';
 import { World } from '../../sandbox/world';
 import { cli } from '../cli/helpers';
-import { tickPoller, validContact } from '../helpers/world';
-import { contactValue } from './helpers';
+import { contactValue, sendLead as sendLeadIn } from './helpers';
 
 const SITE_ID = 'site-a';
 const OUTCOME_LABEL = 'Tripleseat Outcome - Venue A';
@@ -61,20 +60,7 @@ describe('lead outcomes in the sandbox, doctor and status', () => {
     return { code: result.code, rows };
   }
 
-  /** A marketer ticks venue-a's box on a new contact; the real poller sends the lead. */
-  async function sendLead(): Promise<{ contactId: string; leadId: number }> {
-    const contactId = validContact(world);
-    const email = world.hubspot.getContact(contactId)?.properties['email'] ?? '';
-    world.tick(contactId, 'venue-a');
-    // Deliveries wait until the poll has recorded the lead id: the test decides the order, not timing.
-    world.tripleseat.webhooks.pause();
-    await tickPoller(world, 'venue-a');
-    world.tripleseat.webhooks.resume();
-    await world.tripleseat.webhooks.settled();
-    const lead = world.tripleseat.leads('venue-a').find((l) => l.email_address === email);
-    if (!lead) throw new Error(`no lead for ${email} at venue-a`);
-    return { contactId, leadId: lead.id };
-  }
+  const sendLead = () => sendLeadIn(world, 'venue-a');
 
   it('World.start({ leadOutcomes }) registers a receiver per Tripleseat venue, so a lead becomes a booking on the contact', async () => {
     // Prepare

@@ -11,8 +11,14 @@ import { describe, expect, it } from 'vitest';
 import { LEAD_OUTCOME_METRIC_NAMES } from '../../shared/observability/lead-outcome-metric-names';
 import { signTripleseatBody } from '../../shared/tripleseat/webhook/signature';
 import { cli } from '../cli/helpers';
-import { tickPoller, validContact } from '../helpers/world';
-import { OUTCOME_LABELS, contactValue, outcomeConfig, useOutcomeWorld, webhookSecret } from './helpers';
+import {
+  OUTCOME_LABELS,
+  contactValue,
+  outcomeConfig,
+  sendLead,
+  useOutcomeWorld,
+  webhookSecret,
+} from './helpers';
 
 const A = OUTCOME_LABELS['venue-a'];
 
@@ -30,20 +36,6 @@ describe('Tripleseat deliveries the receiver cannot read', () => {
   }
 
   const signed = (body: string) => signTripleseatBody(body, webhookSecret('venue-a'));
-
-  async function sentLead(): Promise<{ contactId: string; leadId: number }> {
-    const { world } = ctx();
-    const contactId = validContact(world);
-    const email = world.hubspot.getContact(contactId)?.properties['email'] ?? '';
-    world.tick(contactId, 'venue-a');
-    world.tripleseat.webhooks.pause();
-    await tickPoller(world, 'venue-a');
-    world.tripleseat.webhooks.resume();
-    await world.tripleseat.webhooks.settled();
-    const lead = world.tripleseat.leads('venue-a').find((candidate) => candidate.email_address === email);
-    if (!lead) throw new Error(`no lead for ${email}`);
-    return { contactId, leadId: lead.id };
-  }
 
   it('keeps a signed delivery of an unknown shape once per body, answered 200, counted, HubSpot untouched', async () => {
     const { index, observability } = ctx();
@@ -66,7 +58,7 @@ describe('Tripleseat deliveries the receiver cannot read', () => {
 
   it('status shows the kept deliveries; replay --deliveries applies what now reads, keeps what does not', async () => {
     const { world, index } = ctx();
-    const { contactId, leadId } = await sentLead();
+    const { contactId, leadId } = await sendLead(world, 'venue-a');
     // Kept under a reader that could not read it (as if the reader was fixed since): readable now.
     const readable = JSON.stringify({
       webhook_trigger_type: 'CONVERT_LEAD_TO_BOOKING',

@@ -295,6 +295,7 @@ export class LeadIndex {
       firstSeenAt: previous?.success ? previous.data.firstSeenAt : now,
       lastSeenAt: now,
     };
+    // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html
     await this.doc.send(new PutCommand({ TableName: this.table, Item: record }));
   }
 

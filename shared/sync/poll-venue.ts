@@ -113,7 +113,7 @@ interface PendingFinish {
   /** LEAD_CREATED entries become DONE once their flag is cleared. */
   markDone: boolean;
   entry: LedgerEntry;
-  /** Created by this run: indexed (lead id -> request) with its DONE. */
+  /** Created by this run: indexed (lead id -> request) in one batch before the write-back. */
   newLead: boolean;
 }
 
@@ -322,14 +322,14 @@ class VenueRun {
   }
 
   /**
-   * Indexes the leads this run created, clears the flags of a page in batches, then marks the created
-   * leads DONE (both 25 a call). A marketer may have ticked
-   * the box again while the older request was in flight: clearing would wipe that newer request, so the
-   * flags just cleared are read back and any with a newer tick are set again (one call per 50 contacts).
+   * Indexes the leads this run created (25 a call), clears the flags of a page in batches, then marks the
+   * created leads DONE (25 a call). A marketer may have ticked the box again while the older request was
+   * in flight: clearing would wipe that newer request, so the flags just cleared are read back and any
+   * with a newer tick are set again (one call per 50 contacts).
    */
   private async finish(pending: PendingFinish[]): Promise<void> {
     if (pending.length === 0) return;
-    // The leads this run created are indexed before HubSpot is touched (see newLeadsIndexedWithDone).
+    // The leads this run created are indexed before HubSpot is touched (RequestRunnerDeps.newLeadsIndexedByCaller).
     await this.deps.leadIndex?.recordNewLeads(
       pending.flatMap(({ key, entry, newLead }) =>
         newLead && entry.leadId ? [{ key, leadId: entry.leadId }] : [],

@@ -322,10 +322,10 @@ class VenueRun {
   }
 
   /**
-   * Indexes the leads this run created (25 a call), clears the flags of a page in batches, then marks the
-   * created leads DONE (25 a call). A marketer may have ticked the box again while the older request was
-   * in flight: clearing would wipe that newer request, so the flags just cleared are read back and any
-   * with a newer tick are set again (one call per 50 contacts).
+   * Indexes the leads this run created (25 a call), clears the flags of a page in batches, sets again any
+   * flag ticked anew meanwhile, then marks the created leads DONE (25 a call). A marketer may have ticked
+   * the box again while the older request was in flight: clearing would wipe that newer request, so the
+   * flags just cleared are read back and any with a newer tick are set again (one call per 50 contacts).
    */
   private async finish(pending: PendingFinish[]): Promise<void> {
     if (pending.length === 0) return;
@@ -353,8 +353,10 @@ class VenueRun {
       this.report.flagsCleared += 1;
       await this.deps.onStep?.('flags-cleared', item.key.contactId);
     }
-    await this.deps.store.markDoneMany(cleared.filter((item) => item.markDone).map((item) => item.entry));
+    // A newer tick wiped by the clear is set again first: losing it would lose a request, while a DONE
+    // not written leaves a finished request LEAD_CREATED.
     await this.keepNewerTicks(cleared);
+    await this.deps.store.markDoneMany(cleared.filter((item) => item.markDone).map((item) => item.entry));
   }
 
   private async keepNewerTicks(cleared: PendingFinish[]): Promise<void> {

@@ -4,6 +4,8 @@
  * retry. Each drives the real handler against the simulators.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../lambdas/venue-poller/handler';
 import type { World } from '../../sandbox/world';
@@ -26,6 +28,52 @@ function handlerFor(
     now: () => w.clock.now(),
     ...(onStep ? { onStep } : {}),
   });
+}
+
+/**
+ * An HTTP proxy to the local DynamoDB that answers 500 to every BatchWriteItem marking ledger entries DONE
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html).
+ */
+async function failingDoneBatches(
+  endpoint: string,
+): Promise<{ url: string; refused: number; close(): Promise<void> }> {
+  const state = { refused: 0 };
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const target = String(request.headers['x-amz-target'] ?? '');
+      if (target.endsWith('.BatchWriteItem') && body.includes('"DONE"')) {
+        state.refused += 1;
+        response.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+        response.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError' }));
+        return;
+      }
+      const upstream = httpRequest(
+        new URL(request.url ?? '/', endpoint),
+        { method: request.method, headers: request.headers },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        },
+      );
+      upstream.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get refused() {
+      return state.refused;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 describe('Engine: pollVenue races', () => {
@@ -77,6 +125,49 @@ describe('Engine: pollVenue races', () => {
     expect(next).toMatchObject({ created: 1 });
     expect(leadsFor(w, 'venue-a', w.hubspot.getContact(contact)?.properties['email'])).toHaveLength(2);
     expect(w.hubspot.getContact(contact)?.properties[flag]).toBe('false');
+  });
+
+  it('keeps a tick made during the create even when the DONE batch after the clear fails', async () => {
+    // Prepare: as above, and the table refuses the batch that marks the page DONE (a real HTTP 500 from a
+    // proxy in front of the local DynamoDB; every other call passes through)
+    const w = world();
+    const contact = validContact(w);
+    const flag = w.flagProperty('venue-a');
+    w.tick(contact, 'venue-a');
+    const table = await failingDoneBatches(w.dynamo.endpoint);
+    const first = createHandler(
+      { ...w.pollerEnv('venue-a'), AWS_ENDPOINT_URL_DYNAMODB: table.url },
+      {
+        observability: capturingObservability(),
+        now: () => w.clock.now(),
+        onStep: async (step, contactId) => {
+          if (step !== 'lead-created' || contactId !== contact) return;
+          w.clock.advance(1_000);
+          w.hubspot.setProperty(contact, flag, 'false');
+          w.clock.advance(1_000);
+          w.tick(contact, 'venue-a');
+        },
+      },
+    );
+
+    // Act
+    const failed = await first(
+      {},
+      { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 240_000 },
+    ).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await table.close();
+    const flagAfterFirst = w.hubspot.getContact(contact)?.properties[flag];
+    const next = await tickPoller(w, 'venue-a');
+
+    // Assess: the failed DONE cost nothing but the DONE; the newer tick became its own lead
+    expect(table.refused).toBeGreaterThan(0);
+    expect(failed).toBeInstanceOf(Error);
+    expect(flagAfterFirst).toBe('true');
+    expect(next).toMatchObject({ created: 1 });
+    expect(leadsFor(w, 'venue-a', w.hubspot.getContact(contact)?.properties['email'])).toHaveLength(2);
   });
 
   it('finds the earlier lead by what was sent when the email was corrected after the answer was lost', async () => {

@@ -1,10 +1,12 @@
 /**
  * `venue-sync doctor`'s lead-outcome rows (docs/lead-outcomes.md): is the venue's Tripleseat webhook
- * secret there, and, where the venue's OAuth access and `tripleseatSiteId` allow, is an endpoint
+ * secret there; do the deliveries received so far read as venue-sync assumes (Tripleseat does not publish
+ * the payload); and, where the venue's OAuth access and `tripleseatSiteId` allow, is an endpoint
  * registered at Tripleseat and delivering (its `failed_count`, whether Tripleseat disabled it).
- * Read-only. The endpoint decision is pure (endpointRow); the I/O stays in checkLeadOutcomes.
+ * Read-only. The decisions are pure (payloadRow, endpointRow); the I/O stays in checkLeadOutcomes.
  */
 import type { VenueConfig } from '../shared/config/app-config';
+import { LeadIndex } from '../shared/reconciliation/lead-index';
 import type { Credentials } from '../shared/runtime/credentials';
 import { TripleseatLeadReader, type TripleseatWebhookEndpoint } from '../shared/tripleseat/webhook/rest';
 import type { OpsContext } from './context';
@@ -31,6 +33,42 @@ export function webhookSecretRow(venue: VenueConfig, present: boolean): CheckRow
     next:
       `copy the endpoint's signing secret (Tripleseat > Settings > Webhooks) into tripleseatWebhookSecret of ` +
       `'${venue.secretName}' (TRIPLESEAT_WEBHOOK_SECRET locally); docs/runbook.md "Tripleseat webhooks"`,
+  };
+}
+
+/**
+ * The row saying which way Tripleseat's payload turned out: the receiver keeps every signed delivery it
+ * cannot read, so kept ones mean the assumed fields are wrong; outcomes stored and none kept mean the
+ * deliveries so far read as assumed.
+ */
+export function payloadRow(
+  venue: VenueConfig,
+  seen: { leadsWithOutcome: number; kept: ReadonlyArray<{ reason: string; detail: string }> },
+): CheckRow {
+  const check = `tripleseat ${venue.id} webhook payload`;
+  if (seen.kept.length > 0) {
+    const why = [...new Set(seen.kept.map((kept) => `${kept.reason}: ${kept.detail}`))].slice(0, 3);
+    return {
+      check,
+      status: 'fail',
+      detail: `${seen.kept.length} signed deliveries did not read as assumed (${why.join('; ')})`,
+      next:
+        'fix shared/tripleseat/webhook/payload.ts to the payload Tripleseat sends, deploy, then ' +
+        `'venue-sync replay ${venue.id} --deliveries' (docs/runbook.md, "Kept Tripleseat deliveries")`,
+    };
+  }
+  if (seen.leadsWithOutcome === 0) {
+    return {
+      check,
+      status: 'skip',
+      detail: 'no delivery applied yet, so the assumed payload fields are not confirmed',
+      next: 'after the first lead is converted or booked in Tripleseat, run doctor again',
+    };
+  }
+  return {
+    check,
+    status: 'pass',
+    detail: `deliveries read as assumed: ${seen.leadsWithOutcome} lead(s) with an outcome, none kept unread`,
   };
 }
 
@@ -85,6 +123,15 @@ export async function checkLeadOutcomes(
 ): Promise<CheckRow[]> {
   if (venue.destination?.type === 'http') return [];
   const rows = [webhookSecretRow(venue, Boolean(credentials.tripleseatWebhookSecret))];
+  if (ctx.hasTable) {
+    const { client, tableName } = ctx.dynamo;
+    const index = new LeadIndex({ client, tableName, now: ctx.now });
+    const [outcomes, kept] = await Promise.all([
+      index.listOutcomes(venue.id),
+      index.listUnreadableDeliveries(venue.id),
+    ]);
+    rows.push(payloadRow(venue, { leadsWithOutcome: outcomes.length, kept }));
+  }
   const check = `tripleseat ${venue.id} webhook endpoint`;
   if (!venue.tripleseatSiteId) {
     rows.push({

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appConfig } from '../../bin/venues';
 import { validateAppConfig, type AppConfigInput } from '../../shared/config/app-config';
-import type { LeadOutcomeRecord } from '../../shared/reconciliation/lead-index';
+import { LeadIndex, type LeadOutcomeRecord } from '../../shared/reconciliation/lead-index';
 import { endpointRow } from '../../ops/lead-outcomes-check';
 import { median, summarizeLeadOutcomes } from '../../ops/lead-outcomes-status';
 import { World } from '../../sandbox/world';
@@ -54,8 +54,8 @@ describe('lead outcomes in the sandbox, doctor and status', () => {
       venue: 'venue-a',
       env,
     });
-    const rows = (JSON.parse(result.stdout) as { rows: Row[] }).rows.filter((r) =>
-      r.check.includes('webhook'),
+    const rows = (JSON.parse(result.stdout) as { rows: Row[] }).rows.filter(
+      (r) => r.check.endsWith('webhook secret') || r.check.endsWith('webhook endpoint'),
     );
     return { code: result.code, rows };
   }
@@ -145,6 +145,45 @@ describe('lead outcomes in the sandbox, doctor and status', () => {
       detail: expect.stringContaining('disabled at'),
     });
     expect(disabled.code).toBe(1);
+  });
+
+  it('doctor says which way the payload turned out: pass once deliveries read, fail naming the fields of one kept unread', async () => {
+    // Prepare: a delivery that reads as assumed
+    const { leadId } = await sendLead();
+    world.tripleseat.webhooks.convertLead('venue-a', leadId);
+    await world.tripleseat.webhooks.settled();
+    const index = new LeadIndex({ client: world.dynamo.client, tableName: world.dynamo.tableName });
+    const payloadRow = async () => {
+      const result = await cli(world, ['doctor', 'venue-a', '--json', '--config', configFile], {
+        venue: 'venue-a',
+      });
+      return (JSON.parse(result.stdout) as { rows: Row[] }).rows.find((r) => r.check.endsWith('payload'));
+    };
+
+    // Act: before and after the receiver kept a signed delivery it could not read
+    const readable = await payloadRow();
+    await index.keepUnreadableDelivery('venue-a', '{"hook":"LeadBooked"}', {
+      reason: 'unknown-trigger',
+      detail: "trigger '' is none of CREATE_LEAD, CONVERT_LEAD",
+    });
+    const unreadable = await payloadRow();
+    for (const kept of await index.listUnreadableDeliveries('venue-a')) {
+      await index.removeUnreadableDelivery('venue-a', kept.sk);
+    }
+
+    // Assess
+    expect(readable).toMatchObject({
+      check: 'tripleseat venue-a webhook payload',
+      status: 'pass',
+      detail: expect.stringContaining('deliveries read as assumed'),
+    });
+    expect(unreadable).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining(
+        "1 signed deliveries did not read as assumed (unknown-trigger: trigger ''",
+      ),
+      next: expect.stringContaining("'venue-sync replay venue-a --deliveries'"),
+    });
   });
 
   it('doctor fails without the webhook secret for a venue whose writeBack asks for outcomes', async () => {

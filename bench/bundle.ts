@@ -10,6 +10,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HANDLER_ENTRIES, WHATWG_URL_SHIM } from '../lib/sync-function';
+import { LEAD_OUTCOME_HANDLER_ENTRIES } from '../lib/tripleseat-webhook';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BANNER =
@@ -89,7 +90,7 @@ export async function bundleSizes(): Promise<BundleSize[]> {
       alias: { 'whatwg-url': WHATWG_URL_SHIM },
     };
     const sizes: BundleSize[] = [];
-    for (const [name, entry] of Object.entries(HANDLER_ENTRIES)) {
+    for (const [name, entry] of Object.entries({ ...HANDLER_ENTRIES, ...LEAD_OUTCOME_HANDLER_ENTRIES })) {
       // As deployed: the nodejs22.x runtime provides the AWS SDK v3.
       const outfile = join(dir, `${name}.mjs`);
       const { metafile } = await build({

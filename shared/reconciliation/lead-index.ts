@@ -12,19 +12,12 @@
  * Every "newer or not" decision is a single conditional write, like the ledger's.
  */
 import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { keys } from './keys';
 import type { LedgerKey } from './store';
-import { BATCH_WRITE_LIMIT, chunks, sendUntilProcessed, type BackoffOptions } from './unprocessed-retry';
+import { TableAccess, type StoreOptions } from './table-access';
+import { BATCH_WRITE_LIMIT, chunks, sendUntilProcessed } from './unprocessed-retry';
 
 export const LeadIndexRecordSchema = z.object({
   pk: z.string(),
@@ -130,27 +123,13 @@ export class LeadIndexConflictError extends Error {
   }
 }
 
-export interface LeadIndexOptions {
-  client: DynamoDBClient;
-  tableName: string;
-  now?: () => number;
-  /** Backoff for unprocessed batch items (tests make it instant). */
-  backoff?: BackoffOptions;
-}
+export type LeadIndexOptions = StoreOptions;
 
 export class LeadIndex {
-  private readonly doc: DynamoDBDocumentClient;
-  private readonly table: string;
-  private readonly now: () => number;
-  private readonly backoff: BackoffOptions;
+  private readonly access: TableAccess;
 
   constructor(options: LeadIndexOptions) {
-    this.doc = DynamoDBDocumentClient.from(options.client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    this.table = options.tableName;
-    this.now = options.now ?? Date.now;
-    this.backoff = options.backoff ?? {};
+    this.access = new TableAccess(options);
   }
 
   /**
@@ -159,11 +138,11 @@ export class LeadIndex {
    */
   async recordLead(key: LedgerKey, leadId: string): Promise<void> {
     if (!isRealLeadId(leadId)) return;
-    const record = leadIndexItem(key, leadId, this.now());
-    const ok = await this.ifConditionHolds(() =>
-      this.doc.send(
+    const record = leadIndexItem(key, leadId, this.access.now());
+    const ok = await this.access.ifConditionHolds(() =>
+      this.access.doc.send(
         new PutCommand({
-          TableName: this.table,
+          TableName: this.access.table,
           Item: record,
           ConditionExpression:
             'attribute_not_exists(pk) OR (contactId = :contactId AND flagSetAt = :flagSetAt)',
@@ -182,7 +161,7 @@ export class LeadIndex {
    * belongs to no other request, so recordLead's condition could not fail for these and none is sent.
    */
   async recordNewLeads(leads: ReadonlyArray<{ key: LedgerKey; leadId: string }>): Promise<void> {
-    const now = this.now();
+    const now = this.access.now();
     const requests = leads
       .filter(({ leadId }) => isRealLeadId(leadId))
       .map(({ key, leadId }) => ({ PutRequest: { Item: leadIndexItem(key, leadId, now) } }));
@@ -191,13 +170,13 @@ export class LeadIndex {
         chunk,
         async (batch) => {
           // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html
-          const result = await this.doc.send(
-            new BatchWriteCommand({ RequestItems: { [this.table]: [...batch] } }),
+          const result = await this.access.doc.send(
+            new BatchWriteCommand({ RequestItems: { [this.access.table]: [...batch] } }),
           );
-          return result.UnprocessedItems?.[this.table] as typeof batch | undefined;
+          return result.UnprocessedItems?.[this.access.table] as typeof batch | undefined;
         },
         `indexing ${chunk.length} new lead(s)`,
-        this.backoff,
+        this.access.backoff,
       );
     }
   }
@@ -228,12 +207,12 @@ export class LeadIndex {
       pk: keys.venue(record.venueId),
       sk: keys.leadOutcome(record.leadId),
       version: (basedOn ?? 0) + 1,
-      updatedAt: this.now(),
+      updatedAt: this.access.now(),
     };
-    return this.ifConditionHolds(() =>
-      this.doc.send(
+    return this.access.ifConditionHolds(() =>
+      this.access.doc.send(
         new PutCommand({
-          TableName: this.table,
+          TableName: this.access.table,
           Item: item,
           ...(basedOn === undefined
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -254,7 +233,7 @@ export class LeadIndex {
 
   /** Counts a delivery about a lead venue-sync did not create, for ops (`venue-sync status`). */
   async recordUnknownLead(venueId: string, leadId: string, trigger: string): Promise<void> {
-    const now = this.now();
+    const now = this.access.now();
     const existing = await this.get(keys.venue(venueId), keys.unknownLead(leadId));
     const previous = existing ? UnknownLeadRecordSchema.safeParse(existing) : undefined;
     const record: UnknownLeadRecord = {
@@ -267,7 +246,7 @@ export class LeadIndex {
       firstSeenAt: previous?.success ? previous.data.firstSeenAt : now,
       lastSeenAt: now,
     };
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: record }));
+    await this.access.doc.send(new PutCommand({ TableName: this.access.table, Item: record }));
   }
 
   /**
@@ -279,7 +258,7 @@ export class LeadIndex {
     body: string,
     why: { reason: string; detail: string },
   ): Promise<void> {
-    const now = this.now();
+    const now = this.access.now();
     const sk = keys.unreadableDelivery(createHash('sha256').update(body).digest('hex').slice(0, 32));
     const existing = await this.get(keys.venue(venueId), sk);
     const previous = existing ? UnreadableDeliveryRecordSchema.safeParse(existing) : undefined;
@@ -296,7 +275,7 @@ export class LeadIndex {
       lastSeenAt: now,
     };
     // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: record }));
+    await this.access.doc.send(new PutCommand({ TableName: this.access.table, Item: record }));
   }
 
   async listUnreadableDeliveries(venueId: string): Promise<UnreadableDeliveryRecord[]> {
@@ -306,7 +285,9 @@ export class LeadIndex {
 
   async removeUnreadableDelivery(venueId: string, sk: string): Promise<void> {
     // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DeleteItem.html
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: keys.venue(venueId), sk } }));
+    await this.access.doc.send(
+      new DeleteCommand({ TableName: this.access.table, Key: { pk: keys.venue(venueId), sk } }),
+    );
   }
 
   async listUnknownLeads(venueId: string): Promise<UnknownLeadRecord[]> {
@@ -322,46 +303,23 @@ export class LeadIndex {
   }
 
   async markReconciled(venueId: string, runStartedAt: number): Promise<void> {
-    await this.doc.send(
+    await this.access.doc.send(
       new PutCommand({
-        TableName: this.table,
+        TableName: this.access.table,
         Item: { pk: keys.venue(venueId), sk: keys.leadReconcile, lastRunStartedAt: runStartedAt },
       }),
     );
   }
 
-  private async get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
-    const result = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: { pk, sk }, ConsistentRead: true }),
-    );
-    return result.Item;
+  private get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
+    return this.access.get(pk, sk);
   }
 
-  private async queryPrefix(venueId: string, prefix: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.venue(venueId), ':prefix': prefix },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
-  }
-
-  private async ifConditionHolds(write: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await write();
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+  /** Every item of the venue's partition whose sort key starts with `prefix`. */
+  private queryPrefix(venueId: string, prefix: string): Promise<Record<string, unknown>[]> {
+    return this.access.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.venue(venueId), ':prefix': prefix },
+    });
   }
 }

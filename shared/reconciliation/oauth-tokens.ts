@@ -4,10 +4,10 @@
  * based on, so when several refreshers race (scheduled poll, webhook-triggered poll, the CLI) exactly one
  * pair wins and the others re-read it instead of overwriting it with a pair nobody else knows about.
  */
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { keys } from './keys';
+import { TableAccess, type StoreOptions } from './table-access';
 
 export interface OAuthTokenPair {
   accessToken: string;
@@ -38,36 +38,20 @@ const StoredPairSchema = z.object({
 
 export type SaveOutcome = { saved: true; stored: StoredOAuthTokenPair } | { saved: false };
 
-export interface OAuthTokenStoreOptions {
-  client: DynamoDBClient;
-  tableName: string;
-  now?: () => number;
-}
+export type OAuthTokenStoreOptions = Pick<StoreOptions, 'client' | 'tableName' | 'now'>;
 
 export class OAuthTokenStore {
-  private readonly doc: DynamoDBDocumentClient;
-  private readonly table: string;
-  private readonly now: () => number;
+  private readonly access: TableAccess;
 
   constructor(options: OAuthTokenStoreOptions) {
-    this.doc = DynamoDBDocumentClient.from(options.client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    this.table = options.tableName;
-    this.now = options.now ?? Date.now;
+    this.access = new TableAccess(options);
   }
 
   /** The stored pair, or undefined when the venue was never authorized. Always a strongly consistent read. */
   async read(venueId: string, provider: string): Promise<StoredOAuthTokenPair | undefined> {
-    const answer = await this.doc.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: { pk: keys.venue(venueId), sk: keys.oauthTokens(provider) },
-        ConsistentRead: true,
-      }),
-    );
-    if (!answer.Item) return undefined;
-    const parsed = StoredPairSchema.safeParse(answer.Item);
+    const item = await this.access.get(keys.venue(venueId), keys.oauthTokens(provider));
+    if (!item) return undefined;
+    const parsed = StoredPairSchema.safeParse(item);
     if (!parsed.success) {
       // Name the item and the fields, never the values (they are secrets).
       const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
@@ -97,12 +81,13 @@ export class OAuthTokenStore {
       expiresAtMs: pair.expiresAtMs,
       version: (basedOn ?? 0) + 1,
       writtenBy,
-      writtenAt: new Date(this.now()).toISOString(),
+      writtenAt: new Date(this.access.now()).toISOString(),
     };
-    try {
-      await this.doc.send(
+    const saved = await this.access.ifConditionHolds(() =>
+      // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html
+      this.access.doc.send(
         new PutCommand({
-          TableName: this.table,
+          TableName: this.access.table,
           Item: { pk: keys.venue(venueId), sk: keys.oauthTokens(provider), ...stored },
           ...(basedOn === undefined
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -112,11 +97,8 @@ export class OAuthTokenStore {
                 ExpressionAttributeValues: { ':basedOn': basedOn },
               }),
         }),
-      );
-      return { saved: true, stored };
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return { saved: false };
-      throw error;
-    }
+      ),
+    );
+    return saved ? { saved: true, stored } : { saved: false };
   }
 }

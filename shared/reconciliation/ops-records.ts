@@ -6,9 +6,10 @@
  *   pk VENUE#<venueId>   sk DEDUPE#<leadId>   gsi1pk CONTACT#<contactId> (when the contact is known)
  */
 import { type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { keys } from './keys';
+import { TableAccess } from './table-access';
 
 export const DedupeRecordSchema = z.object({
   pk: z.string(),
@@ -34,13 +35,10 @@ export type DedupeRecord = z.infer<typeof DedupeRecordSchema>;
 export type DedupeRecordInput = Omit<DedupeRecord, 'pk' | 'sk' | 'kind'>;
 
 export class OpsRecords {
-  private readonly doc: DynamoDBDocumentClient;
+  private readonly access: TableAccess;
 
-  constructor(
-    client: DynamoDBClient,
-    private readonly tableName: string,
-  ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  constructor(client: DynamoDBClient, tableName: string) {
+    this.access = new TableAccess({ client, tableName });
   }
 
   /** Writes (or overwrites, as the outcome moves on) the record of one deleted lead. */
@@ -51,9 +49,9 @@ export class OpsRecords {
       sk: keys.dedupe(input.leadId),
       kind: 'dedupe',
     };
-    await this.doc.send(
+    await this.access.doc.send(
       new PutCommand({
-        TableName: this.tableName,
+        TableName: this.access.table,
         Item: {
           ...record,
           ...(record.contactId
@@ -66,21 +64,11 @@ export class OpsRecords {
   }
 
   async listDedupes(venueId: string): Promise<DedupeRecord[]> {
-    const records: DedupeRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.venue(venueId), ':prefix': keys.dedupe('') },
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) records.push(DedupeRecordSchema.parse(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return records;
+    const items = await this.access.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.venue(venueId), ':prefix': keys.dedupe('') },
+      ConsistentRead: true,
+    });
+    return items.map((item) => DedupeRecordSchema.parse(item));
   }
 }

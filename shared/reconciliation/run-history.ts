@@ -9,9 +9,10 @@
  * `RUN#` prefix. The run id keeps two runs that start in the same millisecond apart.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { keys } from './keys';
+import { TableAccess } from './table-access';
 
 /** The sort-key prefix of run items (the other item kinds of a venue partition never start with it). */
 export const RUN_SK_PREFIX = 'RUN#';
@@ -84,13 +85,10 @@ export function runTriggerOf(event: unknown, requestId: string): RunTrigger {
 }
 
 export class RunHistory {
-  private readonly doc: DynamoDBDocumentClient;
+  private readonly access: TableAccess;
 
-  constructor(
-    client: DynamoDBClient,
-    private readonly tableName: string,
-  ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  constructor(client: DynamoDBClient, tableName: string) {
+    this.access = new TableAccess({ client, tableName });
   }
 
   static sortKey(startedAt: number, runId: string): string {
@@ -113,15 +111,17 @@ export class RunHistory {
       ...(input.error ? { error: input.error } : {}),
       [TTL_ATTRIBUTE]: Math.floor(input.startedAt / 1000) + RUN_RETENTION_DAYS * 24 * 60 * 60,
     };
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: record }));
+    // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html
+    await this.access.doc.send(new PutCommand({ TableName: this.access.table, Item: record }));
     return record;
   }
 
   /** The venue's runs, newest first. Items that do not parse are skipped and counted, never guessed. */
   async list(venueId: string, limit = 20): Promise<{ runs: RunRecord[]; unreadable: number }> {
-    const answer = await this.doc.send(
+    // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Query.html
+    const answer = await this.access.doc.send(
       new QueryCommand({
-        TableName: this.tableName,
+        TableName: this.access.table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': keys.venue(venueId), ':prefix': RUN_SK_PREFIX },
         ScanIndexForward: false,

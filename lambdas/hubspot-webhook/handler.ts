@@ -23,7 +23,12 @@ import { credentialsSource, requireCredential } from '../../shared/runtime/crede
 import { EnvError, WebhookEnvSchema, parseEnv } from '../../shared/runtime/env';
 import { powertoolsObservability, type Observability } from '../../shared/runtime/observability';
 import { logInvocationContext, onFirstInvocation } from '../../shared/runtime/lambda-entry';
-import { readFunctionUrlRequest } from '../../shared/runtime/function-url';
+import {
+  FunctionUrlEventSchema,
+  readFunctionUrlRequest,
+  textResponse as text,
+  type FunctionUrlResponse,
+} from '../../shared/runtime/function-url';
 import { cachedByCredentials } from '../../shared/runtime/load-once';
 import { createFlagRouter, parseVenuePollers, routeDelivery } from '../../shared/webhook/route';
 import { WEBHOOK_METRIC_NAMES } from '../../shared/observability/metric-names';
@@ -35,12 +40,7 @@ export interface WebhookPollerPayload {
   eventIds: string[];
 }
 
-/** A Function URL answer; bodies are short plain text, never JSON, never request content. */
-export interface WebhookResponse {
-  statusCode: number;
-  headers?: Record<string, string>;
-  body?: string;
-}
+export type WebhookResponse = FunctionUrlResponse;
 
 export type HubSpotWebhookHandler = (event: unknown, context?: unknown) => Promise<WebhookResponse>;
 
@@ -52,13 +52,10 @@ export interface HandlerOptions {
   lambda?: { send(command: InvokeCommand): Promise<InvokeCommandOutput> };
 }
 
-/** The parts of a payload-format-2.0 event this handler reads; anything else is ignored. */
-const FunctionUrlEventSchema = z.object({
+/** The Function URL event's parts every receiver reads, plus the path and host the signature covers. */
+const HubSpotEventSchema = FunctionUrlEventSchema.extend({
   rawPath: z.string().min(1),
   rawQueryString: z.string().default(''),
-  headers: z.record(z.string(), z.string()).default({}),
-  body: z.string().optional(),
-  isBase64Encoded: z.boolean().default(false),
   requestContext: z.object({
     domainName: z.string().optional(),
     http: z.object({ method: z.string().min(1) }),
@@ -69,12 +66,6 @@ const DEFAULT_REGION = 'us-east-1';
 
 /** VENUE_POLLERS is read entry by entry (parseVenuePollers), so here it only has to be text. */
 const WebhookHandlerEnvSchema = WebhookEnvSchema.extend({ VENUE_POLLERS: z.string().min(1) });
-
-const text = (statusCode: number, body: string): WebhookResponse => ({
-  statusCode,
-  headers: { 'content-type': 'text/plain; charset=utf-8' },
-  body,
-});
 
 export function createHandler(
   env: Record<string, string | undefined>,
@@ -103,7 +94,7 @@ export function createHandler(
 
   return async (rawEvent, context) => {
     logInvocationContext(observability, context);
-    const parsedEvent = FunctionUrlEventSchema.safeParse(rawEvent);
+    const parsedEvent = HubSpotEventSchema.safeParse(rawEvent);
     if (!parsedEvent.success) {
       log.warn('webhook refused: not a Function URL request', { status: 400 });
       metrics.publish({}, { [WEBHOOK_METRIC_NAMES.requestsMalformed]: { value: 1, unit: 'Count' } });

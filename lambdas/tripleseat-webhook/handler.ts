@@ -13,12 +13,16 @@
  *   500  HubSpot or the table failed: retried; the nightly reconcile re-applies what is still missing
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { LeadIndex } from '../../shared/reconciliation/lead-index';
 import { credentialsSource } from '../../shared/runtime/credentials';
 import { LeadOutcomeEnvSchema, parseEnv } from '../../shared/runtime/env';
 import { onFirstInvocation } from '../../shared/runtime/lambda-entry';
-import { readFunctionUrlRequest } from '../../shared/runtime/function-url';
+import {
+  FunctionUrlEventSchema,
+  readFunctionUrlRequest,
+  textResponse as text,
+  type FunctionUrlResponse,
+} from '../../shared/runtime/function-url';
 import { cachedByCredentials } from '../../shared/runtime/load-once';
 import { powertoolsObservability, type Observability } from '../../shared/runtime/observability';
 import { createRuntime, hubspotContactsFor, type RuntimeOverrides } from '../../shared/runtime/resources';
@@ -35,11 +39,7 @@ import {
   verifyTripleseatSignature,
 } from '../../shared/tripleseat/webhook/signature';
 
-export interface WebhookResponse {
-  statusCode: number;
-  headers?: Record<string, string>;
-  body?: string;
-}
+export type WebhookResponse = FunctionUrlResponse;
 
 export type TripleseatWebhookHandler = (event: unknown, context?: unknown) => Promise<WebhookResponse>;
 
@@ -48,20 +48,6 @@ export interface HandlerOptions extends RuntimeOverrides {
   /** The HubSpot side (tests pass a spy over the simulator); default built from the venue's token. */
   hubspot?: Pick<HubSpotContactsPort, 'listProperties' | 'updateContacts'>;
 }
-
-/** The parts of a Function URL event this handler reads. */
-const FunctionUrlEventSchema = z.object({
-  headers: z.record(z.string(), z.string()).default({}),
-  body: z.string().optional(),
-  isBase64Encoded: z.boolean().default(false),
-  requestContext: z.object({ http: z.object({ method: z.string().min(1) }) }),
-});
-
-const text = (statusCode: number, body: string): WebhookResponse => ({
-  statusCode,
-  headers: { 'content-type': 'text/plain; charset=utf-8' },
-  body,
-});
 
 export function createHandler(
   env: Record<string, string | undefined>,

@@ -8,12 +8,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LeadIndex, LeadIndexConflictError } from '../../shared/reconciliation/lead-index';
-import { OAuthTokenStore } from '../../shared/reconciliation/oauth-tokens';
 import { loadCredentials } from '../../shared/runtime/credentials';
 import { LeadOutcomeEnvSchema, parseEnv } from '../../shared/runtime/env';
 import { onFirstInvocation } from '../../shared/runtime/lambda-entry';
 import { powertoolsObservability, type Observability } from '../../shared/runtime/observability';
-import { createRuntime, hubspotContactsFor, type RuntimeOverrides } from '../../shared/runtime/resources';
+import {
+  createRuntime,
+  hubspotContactsFor,
+  tripleseatTokensFor,
+  type RuntimeOverrides,
+} from '../../shared/runtime/resources';
 import type { HubSpotContactsPort } from '../../shared/sync/ports';
 import { LeadOutcomeApplier, type AppliedDelivery } from '../../shared/tripleseat/webhook/apply';
 import {
@@ -23,7 +27,6 @@ import {
 } from '../../shared/tripleseat/webhook/metrics';
 import { deliveryFromRestLead } from '../../shared/tripleseat/webhook/payload';
 import { TripleseatLeadReader } from '../../shared/tripleseat/webhook/rest';
-import { tripleseatAccessTokens } from '../../shared/tripleseat/venue-access';
 
 /** Read a little before the last run started: clocks differ, and a change at the boundary must not slip. */
 const OVERLAP_MS = 60 * 60 * 1000;
@@ -69,18 +72,7 @@ export function createHandler(
       indexed: 0,
     };
     const credentials = await loadCredentials(config);
-    const tokens = tripleseatAccessTokens({
-      venueId,
-      credentials,
-      baseUrl: config.TRIPLESEAT_BASE_URI,
-      caller: runtime.caller,
-      tokenStore: new OAuthTokenStore({
-        client: runtime.dynamo,
-        tableName: config.TABLE_NAME,
-        now: runtime.now,
-      }),
-      now: runtime.now,
-    });
+    const tokens = tripleseatTokensFor(credentials, config, runtime);
     if (!tokens) {
       log.error(
         "lead reconcile needs the venue's Tripleseat OAuth access; only webhook deliveries update outcomes",

@@ -6,7 +6,6 @@ import type { Context } from 'aws-lambda';
 import { METRIC_NAMES, SERVICE_NAMES } from '../../shared/observability/metric-names';
 import type { AuthError } from '../../shared/rate-limit/errors';
 import { LeadIndex } from '../../shared/reconciliation/lead-index';
-import { OAuthTokenStore } from '../../shared/reconciliation/oauth-tokens';
 import { RunHistory, runTriggerOf } from '../../shared/reconciliation/run-history';
 import { credentialsSource, requireCredential } from '../../shared/runtime/credentials';
 import { PollerEnvSchema, parseEnv } from '../../shared/runtime/env';
@@ -21,12 +20,13 @@ import {
   apiCallsSince,
   createRuntime,
   hubspotContactsFor,
+  tripleseatTokensFor,
   type RuntimeOverrides,
 } from '../../shared/runtime/resources';
 import { pollVenue, type PollReport, type PollVenueDeps } from '../../shared/sync/poll-venue';
 import { httpDestinationFor } from '../../shared/destinations/venue-destination';
 import { TripleseatClient } from '../../shared/tripleseat/client';
-import { tripleseatAccessTokens, tripleseatPortFor } from '../../shared/tripleseat/venue-access';
+import { tripleseatPortFor } from '../../shared/tripleseat/venue-access';
 
 export type VenuePollerHandler = (
   event: unknown,
@@ -54,18 +54,7 @@ export function createHandler(
     const destination = httpDestinationFor(config, credentials, runtime.caller);
     if (destination) return { hubspot: hubspotContactsFor(credentials, config, runtime.caller), destination };
     // OAuth 2.0 pairs rotate: the current pair lives in the venue's own table partition, not the secret.
-    const tokens = tripleseatAccessTokens({
-      venueId: config.VENUE_ID,
-      credentials,
-      baseUrl: config.TRIPLESEAT_BASE_URI,
-      caller: runtime.caller,
-      tokenStore: new OAuthTokenStore({
-        client: runtime.dynamo,
-        tableName: config.TABLE_NAME,
-        now: runtime.now,
-      }),
-      now: runtime.now,
-    });
+    const tokens = tripleseatTokensFor(credentials, config, runtime);
     return {
       hubspot: hubspotContactsFor(credentials, config, runtime.caller),
       tripleseat: new TripleseatClient(

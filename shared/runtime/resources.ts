@@ -14,6 +14,9 @@ import type { ApiCallEvent } from '../rate-limit/api-caller';
 import { HubSpotContacts } from '../hubspot/contacts';
 import { createHubSpotApis } from '../hubspot/sdk';
 import { ReconciliationStore } from '../reconciliation';
+import { OAuthTokenStore } from '../reconciliation/oauth-tokens';
+import type { AccessTokenSource } from '../tripleseat/oauth';
+import { tripleseatAccessTokens } from '../tripleseat/venue-access';
 import { requireCredential, type Credentials } from './credentials';
 import type { DecisionLog } from '../sync/decision-log';
 
@@ -134,4 +137,23 @@ export function hubspotContactsFor(
     onResponseHeaders: (headers) => caller.observeHubSpotHeaders(headers),
   });
   return new HubSpotContacts(apis, caller);
+}
+
+/**
+ * A Tripleseat venue's OAuth access in a handler, or undefined without OAuth credentials. Refreshed pairs
+ * rotate in the venue's own table partition (shared/reconciliation/oauth-tokens.ts), not in the secret.
+ */
+export function tripleseatTokensFor(
+  credentials: Credentials,
+  env: { VENUE_ID: string; TRIPLESEAT_BASE_URI: string; TABLE_NAME: string },
+  runtime: Pick<RuntimeResources, 'dynamo' | 'caller' | 'now'>,
+): AccessTokenSource | undefined {
+  return tripleseatAccessTokens({
+    venueId: env.VENUE_ID,
+    credentials,
+    baseUrl: env.TRIPLESEAT_BASE_URI,
+    caller: runtime.caller,
+    tokenStore: new OAuthTokenStore({ client: runtime.dynamo, tableName: env.TABLE_NAME, now: runtime.now }),
+    now: runtime.now,
+  });
 }

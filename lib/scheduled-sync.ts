@@ -65,6 +65,20 @@ export function createOrImportSecret(
 }
 
 /** An SQS queue that only receives failures: SQS-managed encryption, HTTPS-only, 14 days retention. */
+/**
+ * cdk-nag flags the `:*` (versions and aliases) that a scheduler's LambdaInvoke target adds to its role's
+ * grant; it still reaches one function only, so the finding is acknowledged with that reason.
+ */
+export function acknowledgeInvokeGrant(scheduleRole: iam.IRole, fn: lambda.IFunction): void {
+  const logicalId = Stack.of(fn).resolve((fn.node.defaultChild as lambda.CfnFunction).logicalId) as string;
+  Validations.of(scheduleRole).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+    reason:
+      "LambdaInvoke grants lambda:InvokeFunction on this one function and its versions/aliases (':*'); " +
+      'no other function is reachable.',
+  });
+}
+
 export function deadLetterQueue(scope: Construct, id: string, what: string): sqs.Queue {
   const queue = new sqs.Queue(scope, id, {
     encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -208,12 +222,7 @@ export class ScheduledSync extends Construct implements MonitoredSync {
         retryAttempts: 2,
       }),
     });
-    Validations.of(this.scheduleRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${stack.resolve((this.fn.node.defaultChild as lambda.CfnFunction).logicalId)}.Arn>:*]`,
-      reason:
-        "LambdaInvoke grants lambda:InvokeFunction on this one function and its versions/aliases (':*'); " +
-        'no other function is reachable.',
-    });
+    acknowledgeInvokeGrant(this.scheduleRole, this.fn);
 
     this.alarms = new SyncAlarms(this, 'Alarms', {
       sync: this,

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Tags } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -13,7 +13,7 @@ import { METRIC_DIMENSIONS } from '../shared/observability/metric-names';
 import { LEAD_OUTCOME_SERVICE_NAMES } from '../shared/observability/lead-outcome-metric-names';
 import { FunctionAlarms } from './monitoring';
 import { type ReconciliationTable, TablePartitions } from './reconciliation-table';
-import { deadLetterQueue } from './scheduled-sync';
+import { acknowledgeInvokeGrant, deadLetterQueue } from './scheduled-sync';
 import { SyncFunction } from './sync-function';
 import { VenuePoller } from './venue-poller';
 
@@ -190,12 +190,7 @@ export class LeadReconcile extends Construct {
         retryAttempts: 2,
       }),
     });
-    Validations.of(this.scheduleRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${stack.resolve((this.fn.node.defaultChild as lambda.CfnFunction).logicalId)}.Arn>:*]`,
-      reason:
-        "LambdaInvoke grants lambda:InvokeFunction on this one function and its versions/aliases (':*'); " +
-        'no other function is reachable.',
-    });
+    acknowledgeInvokeGrant(this.scheduleRole, this.fn);
     new FunctionAlarms(this, 'Alarms', {
       fn: this.fn,
       label: `${props.venue.displayName} lead reconcile`,

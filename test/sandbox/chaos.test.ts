@@ -4,45 +4,12 @@
  * replay and the end-state checks. Timing differs run to run; the checks must hold whatever the
  * interleaving, so only outcomes are asserted.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OnceSummary } from '../../sandbox/summary';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-interface ChildResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the sandbox; the kill is only a guard against a hang, never an assertion. */
-function runSandbox(args: string[], hangGuardMs: number): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'sandbox/main.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`sandbox hung (killed after ${hangGuardMs} ms); stderr:\n${stderr}`));
-    }, hangGuardMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { runSandbox, type SandboxRun } from '../helpers/sandbox-process';
 
 describe('Sandbox: npm start -- --once --chaos --json', () => {
-  let result: ChildResult;
+  let result: SandboxRun;
   let summary: OnceSummary;
 
   beforeAll(async () => {

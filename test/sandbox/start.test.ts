@@ -3,42 +3,10 @@
  * one cycle, a JSON summary on stdout and an exit code. The expectations are computed here from the
  * demo data, not taken from the summary's own checks.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CONTACTS, WEBHOOK_CONTACT } from '../../sandbox/demo-data';
 import type { OnceSummary } from '../../sandbox/summary';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-interface ChildResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runSandbox(args: string[], timeoutMs: number): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'sandbox/main.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`sandbox did not finish in ${timeoutMs} ms; stderr:\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { runSandbox, type SandboxRun } from '../helpers/sandbox-process';
 
 /** Seeded contacts flagged for a venue whose data makes a valid lead (the expected leads). */
 function expectedLeads(venueId: string): string[] {
@@ -54,7 +22,7 @@ function expectedRejections(venueId: string): number {
 }
 
 describe('Sandbox: npm start -- --once --json', () => {
-  let result: ChildResult;
+  let result: SandboxRun;
   let summary: OnceSummary;
 
   beforeAll(async () => {

@@ -4,13 +4,11 @@
  * with the configured lookup). Crash at every step boundary, lost answers with and without a lookup,
  * two runs at once, and contacts ticked for other venues: one lead per request, none misrouted, none lost.
  */
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createHandler } from '../../lambdas/venue-poller/handler';
 import { keys, ReconciliationStore } from '../../shared/reconciliation';
 import type { PollStep } from '../../shared/sync/poll-venue';
 import type { World } from '../../sandbox/world';
-import { capturingObservability, tickPoller, useWorld, validContact } from '../helpers/world';
+import { SimulatedCrash, crashingTick, tickPoller, useWorld, validContact } from '../helpers/world';
 
 const world = useWorld();
 const CLAIM_TTL_MS = 300_000;
@@ -64,22 +62,7 @@ const DESTINATIONS: DestinationUnderTest[] = [
   },
 ];
 
-class SimulatedCrash extends Error {}
-
 const emailOf = (w: World, contactId: string) => w.hubspot.getContact(contactId)?.properties['email'] ?? '';
-
-async function crashingTick(w: World, venueId: string, step: PollStep, contactId: string): Promise<unknown> {
-  const handler = createHandler(w.pollerEnv(venueId), {
-    observability: capturingObservability(),
-    now: () => w.clock.now(),
-    onStep: (at, id) => {
-      if (at === step && id === contactId) throw new SimulatedCrash(`crash at ${step}`);
-    },
-  });
-  return handler({}, { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 240_000 }).catch(
-    (error: unknown) => error,
-  );
-}
 
 describe.each(DESTINATIONS)('Both destinations: $kind ($venueId)', (destination) => {
   const { venueId } = destination;

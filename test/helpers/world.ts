@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { createHandler } from '../../lambdas/venue-poller/handler';
 import type { MetricValue, Observability } from '../../shared/runtime/observability';
-import type { PollReport } from '../../shared/sync/poll-venue';
+import { ReconciliationStore, type LedgerEntry } from '../../shared/reconciliation';
+import type { PollReport, PollStep } from '../../shared/sync/poll-venue';
 import { World, type WorldOptions } from '../../sandbox/world';
 
 export interface CapturedLine {
@@ -61,6 +62,41 @@ export async function tickPoller(
     {},
     { awsRequestId: randomUUID(), getRemainingTimeInMillis: options.remainingMs ?? (() => 240_000) },
   );
+}
+
+/** What crashingTick throws at the chosen step boundary. */
+export class SimulatedCrash extends Error {}
+
+/** Runs the real poller once and makes it throw at `step` for `contactId`; resolves to what it threw. */
+export async function crashingTick(
+  world: World,
+  venueId: string,
+  step: PollStep,
+  contactId: string,
+): Promise<unknown> {
+  const handler = createHandler(world.pollerEnv(venueId), {
+    observability: capturingObservability(),
+    now: () => world.clock.now(),
+    onStep: (at, id) => {
+      if (at === step && id === contactId) throw new SimulatedCrash(`crash at ${step}`);
+    },
+  });
+  return handler({}, { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 240_000 }).catch(
+    (error: unknown) => error,
+  );
+}
+
+/** The venue's Tripleseat leads carrying the contact's email. */
+export function tripleseatLeadsOf(world: World, venueId: string, contactId: string) {
+  const email = world.hubspot.getContact(contactId)?.properties['email'];
+  return world.tripleseat.leads(venueId).filter((lead) => lead.email_address === email);
+}
+
+export function ledgerOf(world: World, venueId: string): Promise<LedgerEntry[]> {
+  return new ReconciliationStore({
+    client: world.dynamo.client,
+    tableName: world.dynamo.tableName,
+  }).listLedger(venueId);
 }
 
 let contactSeq = 0;

@@ -3,43 +3,23 @@
  * run: zero duplicate leads, zero lost requests. A crash is an exception thrown out of the engine at
  * that boundary; the dead run's claim stays until it expires, as it would after a real crash.
  */
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { keys, ReconciliationStore } from '../../shared/reconciliation';
 import { LeadIndex } from '../../shared/reconciliation/lead-index';
 import type { PollStep } from '../../shared/sync/poll-venue';
-import { createHandler } from '../../lambdas/venue-poller/handler';
 import type { World } from '../../sandbox/world';
-import { capturingObservability, tickPoller, useWorld, validContact } from '../helpers/world';
+import {
+  SimulatedCrash,
+  crashingTick,
+  ledgerOf,
+  tickPoller,
+  tripleseatLeadsOf as leadsFor,
+  useWorld,
+  validContact,
+} from '../helpers/world';
 
 const world = useWorld();
 const CLAIM_TTL_MS = 300_000;
-
-class SimulatedCrash extends Error {}
-
-async function crashingTick(w: World, venueId: string, step: PollStep, contactId: string): Promise<unknown> {
-  const handler = createHandler(w.pollerEnv(venueId), {
-    observability: capturingObservability(),
-    now: () => w.clock.now(),
-    onStep: (at, id) => {
-      if (at === step && id === contactId) throw new SimulatedCrash(`crash at ${step}`);
-    },
-  });
-  return handler({}, { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 240_000 }).catch(
-    (error) => error,
-  );
-}
-
-function leadsFor(w: World, venueId: string, contactId: string) {
-  const email = w.hubspot.getContact(contactId)?.properties['email'];
-  return w.tripleseat.leads(venueId).filter((lead) => lead.email_address === email);
-}
-
-function ledgerOf(w: World, venueId: string) {
-  return new ReconciliationStore({ client: w.dynamo.client, tableName: w.dynamo.tableName }).listLedger(
-    venueId,
-  );
-}
 
 /** One run in which Tripleseat answers every create with 503: the requests are kept (CLAIMED) for later. */
 async function tickWithCreatesTurnedAway(w: World, venueId: string): Promise<void> {

@@ -5,24 +5,18 @@
  * nothing lost, whichever way the vendor turned out.
  */
 import { describe, expect, it } from 'vitest';
-import { oddSimulatorOptions, tripleseatKeys, type World } from '../../sandbox/world';
-import { ReconciliationStore } from '../../shared/reconciliation';
-import { tickPoller, useWorld, validContact } from '../helpers/world';
+import { oddSimulatorOptions, tripleseatKeys } from '../../sandbox/world';
+import {
+  ledgerOf,
+  tickPoller,
+  tripleseatLeadsOf as leadsFor,
+  useWorld,
+  validContact,
+} from '../helpers/world';
 
 const world = useWorld({ odd: true });
 /** Longer than the odd access-token lifetime (60 s): every tick below starts with an expired token. */
 const PAST_TOKEN_LIFETIME_MS = 2 * 60_000;
-
-function leadsFor(w: World, venueId: string, contactId: string) {
-  const email = w.hubspot.getContact(contactId)?.properties['email'];
-  return w.tripleseat.leads(venueId).filter((lead) => lead.email_address === email);
-}
-
-function ledgerOf(w: World, venueId: string) {
-  return new ReconciliationStore({ client: w.dynamo.client, tableName: w.dynamo.tableName }).listLedger(
-    venueId,
-  );
-}
 
 describe('World: odd mode', () => {
   it('plays every open assumption the other way and gives OAuth venues a client instead of a token', () => {

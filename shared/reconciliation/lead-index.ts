@@ -19,22 +19,18 @@ import type { LedgerKey } from './store';
 import { TableAccess, type StoreOptions } from './table-access';
 import { BATCH_WRITE_LIMIT, chunks, sendUntilProcessed } from './unprocessed-retry';
 
-export const LeadIndexRecordSchema = z.object({
-  pk: z.string(),
-  sk: z.string(),
-  venueId: z.string(),
-  leadId: z.string(),
+/** Every item here lives in a venue's partition; all but the kept deliveries are about one lead. */
+const VenueItemSchema = z.object({ pk: z.string(), sk: z.string(), venueId: z.string() });
+const LeadItemSchema = VenueItemSchema.extend({ leadId: z.string() });
+
+export const LeadIndexRecordSchema = LeadItemSchema.extend({
   contactId: z.string(),
   flagSetAt: z.string(),
   indexedAt: z.number(),
 });
 export type LeadIndexRecord = z.infer<typeof LeadIndexRecordSchema>;
 
-export const LeadOutcomeRecordSchema = z.object({
-  pk: z.string(),
-  sk: z.string(),
-  venueId: z.string(),
-  leadId: z.string(),
+export const LeadOutcomeRecordSchema = LeadItemSchema.extend({
   contactId: z.string(),
   /** The ledger request's flag-set time (the tick), for tick -> lead figures. */
   flagSetAt: z.string(),
@@ -63,11 +59,7 @@ export const LeadOutcomeRecordSchema = z.object({
 });
 export type LeadOutcomeRecord = z.infer<typeof LeadOutcomeRecordSchema>;
 
-export const UnknownLeadRecordSchema = z.object({
-  pk: z.string(),
-  sk: z.string(),
-  venueId: z.string(),
-  leadId: z.string(),
+export const UnknownLeadRecordSchema = LeadItemSchema.extend({
   lastTrigger: z.string(),
   deliveries: z.number().int(),
   firstSeenAt: z.number(),
@@ -75,10 +67,7 @@ export const UnknownLeadRecordSchema = z.object({
 });
 export type UnknownLeadRecord = z.infer<typeof UnknownLeadRecordSchema>;
 
-export const UnreadableDeliveryRecordSchema = z.object({
-  pk: z.string(),
-  sk: z.string(),
-  venueId: z.string(),
+export const UnreadableDeliveryRecordSchema = VenueItemSchema.extend({
   /** The delivery exactly as received (signature checked), so a fixed reader can apply it later. */
   body: z.string(),
   /** Why it could not be read: the reader's reason and the fields it could not read (never values). */

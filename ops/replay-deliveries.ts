@@ -36,7 +36,12 @@ export async function listKeptDeliveries(
 export async function replayDeliveries(
   ctx: OpsContext,
   venueId: string,
-  options: { log?: DecisionLog; onRecord?: () => void } = {},
+  options: {
+    /** The kept deliveries as already listed (listKeptDeliveries); read again when absent. */
+    kept?: readonly UnreadableDeliveryRecord[];
+    log?: DecisionLog;
+    onRecord?: () => void;
+  } = {},
 ): Promise<DeliveryReplayReport> {
   const venue = ctx.venue(venueId);
   const found = await ctx.credentials(venue, 'write');
@@ -51,7 +56,7 @@ export async function replayDeliveries(
     log: options.log ?? silentLog,
   });
   const report: DeliveryReplayReport = { venueId, items: [] };
-  for (const kept of await index.listUnreadableDeliveries(venueId)) {
+  for (const kept of options.kept ?? (await index.listUnreadableDeliveries(venueId))) {
     report.items.push(await replayOne(applier, index, kept));
     options.onRecord?.();
   }

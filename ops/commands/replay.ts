@@ -45,7 +45,10 @@ export function registerReplay(program: Command, cli: CliRun): void {
               }
             }
             const progress = startProgress(cli.io, 'applying', kept.length);
-            const report = await replayDeliveries(ctx, venueId, { onRecord: () => progress.increment() });
+            const report = await replayDeliveries(ctx, venueId, {
+              kept,
+              onRecord: () => progress.increment(),
+            });
             progress.stop();
             cli.print(command, report, renderDeliveryReplay(report));
             return;

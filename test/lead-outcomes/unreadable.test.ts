@@ -38,9 +38,10 @@ describe('Tripleseat deliveries the receiver cannot read', () => {
   const signed = (body: string) => signTripleseatBody(body, webhookSecret('venue-a'));
 
   it('keeps a signed delivery of an unknown shape once per body, answered 200, counted, HubSpot untouched', async () => {
-    const { index, observability } = ctx();
+    const { world, index, observability } = ctx();
     const body = JSON.stringify({ hook: 'LeadConverted', payload: { leadIdentifier: 9 } });
     const before = (await index.listUnreadableDeliveries('venue-a')).length;
+    const hubspotCallsBefore = world.hubspot.log.entries.length;
 
     const first = await post(body, signed(body));
     const resent = await post(body, signed(body));
@@ -54,6 +55,7 @@ describe('Tripleseat deliveries the receiver cannot read', () => {
     expect(record?.detail).not.toContain('LeadConverted');
     const published = observability.published.flatMap((entry) => Object.keys(entry.values));
     expect(published).toContain(LEAD_OUTCOME_METRIC_NAMES.deliveriesUnreadable);
+    expect(world.hubspot.log.entries.length).toBe(hubspotCallsBefore);
   });
 
   it('status shows the kept deliveries; replay --deliveries applies what now reads, keeps what does not', async () => {
